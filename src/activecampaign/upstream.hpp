@@ -1,0 +1,41 @@
+// What the tools layer needs from ActiveCampaign: send one request, get a status and a JSON body.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace acmcp::ac {
+
+struct Request {
+  std::string method;  // "GET", "POST", "PUT", "DELETE"
+  std::string path;    // relative to the API base, e.g. "/contacts/12" (no query string)
+  std::vector<std::pair<std::string, std::string>> query;  // unencoded; encoded by the client
+  std::optional<nlohmann::json> body;                       // sent as application/json
+};
+
+struct Response {
+  int status = 0;         // HTTP status of the last response; 0 when none came back
+  nlohmann::json body;    // parsed JSON body; null when the body was empty
+  std::string error;      // non-empty when no usable response: timeout, refused, reset, TLS,
+                          // body not JSON, body too large. Never contains the token.
+  int attempts = 0;       // how many times the request was sent
+};
+
+// Progress events a caller may want to surface (retries and rate-limit waits).
+struct SendObserver {
+  std::function<void(const std::string& what)> on_wait;  // e.g. "retrying after 429 (attempt 2 of 4)"
+};
+
+class Upstream {
+ public:
+  virtual ~Upstream() = default;
+  // Never throws for network or HTTP failures: they come back in Response.
+  virtual boost::asio::awaitable<Response> send(Request request, SendObserver observer = {}) = 0;
+};
+
+}  // namespace acmcp::ac

@@ -1,0 +1,31 @@
+// The protocol layer's view of the tools: a list of definitions and a way to call one.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace acmcp::mcp {
+
+struct ToolCallContext {
+  // Reports progress (only set when the client sent a progressToken); safe from any thread.
+  std::function<void(double progress, double total, const std::string& message)> progress;
+};
+
+class ToolProvider {
+ public:
+  virtual ~ToolProvider() = default;
+  // The `tools` array for tools/list: name, title, description, inputSchema, outputSchema,
+  // annotations.
+  virtual const nlohmann::json& tool_definitions() const = 0;
+  virtual bool has_tool(std::string_view name) const = 0;
+  // Returns a CallToolResult: {content: [{type: text, text}], structuredContent, isError}.
+  // Never throws for bad arguments or upstream failures (those are envelopes).
+  virtual boost::asio::awaitable<nlohmann::json> call_tool(std::string name,
+                                                           nlohmann::json arguments,
+                                                           ToolCallContext context) = 0;
+};
+
+}  // namespace acmcp::mcp

@@ -1,0 +1,80 @@
+// In-memory ActiveCampaign v3 emulator served over a real loopback HTTP listener.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace acmcp::sandbox {
+
+struct SandboxOptions {
+  std::string token = "sandbox-token";  // requests must carry it as Api-Token, else 403
+  bool seed = true;                     // start with a little demo data
+  bool rate_limit = false;              // enforce 5 requests/second with 429 + Retry-After
+  double rate_per_second = 5;
+  std::string host = "127.0.0.1";
+  unsigned short port = 0;              // 0 = pick a free port
+};
+
+// A fault the server injects instead of (or before) answering normally.
+struct Fault {
+  enum class Kind {
+    Status,   // answer `status` with `body` (raw text) and `headers`
+    Delay,    // wait `delay`, then answer normally
+    Reset,    // close the connection without answering
+    NonJson,  // answer 200 with a body that is not JSON
+  };
+  Kind kind = Kind::Status;
+  std::string method;        // "" = any method
+  std::string path_prefix;   // matched against the path after /api/3; "" = any path
+  int count = 1;             // how many matching requests it applies to; -1 = forever
+  int status = 500;
+  std::string body = "{}";
+  std::map<std::string, std::string> headers;
+  std::chrono::milliseconds delay{0};
+};
+
+struct RecordedRequest {
+  std::string method;
+  std::string target;                          // raw request target as received
+  std::string path;                            // decoded path after /api/3, e.g. "/contacts/3"
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  nlohmann::json body;                         // parsed JSON body, null if none
+  std::string api_token;                       // the Api-Token header as received
+};
+
+class SandboxServer {
+ public:
+  // Starts listening at once on options.host:options.port.
+  SandboxServer(boost::asio::any_io_executor executor, SandboxOptions options = {});
+  ~SandboxServer();
+  SandboxServer(const SandboxServer&) = delete;
+  SandboxServer& operator=(const SandboxServer&) = delete;
+
+  unsigned short port() const;
+  std::string base_url() const;  // "http://127.0.0.1:<port>/api/3"
+  const std::string& token() const;
+
+  void add_fault(Fault fault);
+  void clear_faults();
+  std::vector<RecordedRequest> requests() const;  // every request received, in order
+  void clear_requests();
+
+  // Direct access to the data for tests: answers as the HTTP API would, without the network.
+  // Returns {status, body}.
+  std::pair<int, nlohmann::json> handle(const std::string& method, const std::string& path,
+                                        const std::multimap<std::string, std::string>& query,
+                                        const nlohmann::json& body);
+
+  void stop();  // closes the listener and open connections
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace acmcp::sandbox
