@@ -1,2 +1,4 @@
 // Entry point: command line -> Config -> server -> transport (see src/app/).
-int main() { return 1; }
+#include "app/server.hpp"
+
+int main(int argc, char** argv) { return acmcp::app::run(argc, argv); }

@@ -11,6 +11,8 @@ namespace acmcp::mcp {
 
 struct ToolCallContext {
   // Reports progress (only set when the client sent a progressToken); safe from any thread.
+  // total <= 0 means unknown and an empty message is omitted; a progress value that does not
+  // increase is dropped, as the protocol requires.
   std::function<void(double progress, double total, const std::string& message)> progress;
 };
 

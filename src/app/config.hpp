@@ -1,0 +1,44 @@
+// Configuration from the command line, the environment and a JSON file, in that order of
+// precedence over the defaults. Errors are values: a message for stderr and exit code 2.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace acmcp::app {
+
+struct Config {
+  std::string api_url;
+  std::string api_token;  // never printed
+  int timeout_ms = 30000;
+  int max_retries = 3;
+  double max_rps = 5;  // 0 disables client-side rate limiting
+  std::string ca_file;
+  std::string log_level = "info";   // trace debug info warn error critical off
+  std::string transport = "stdio";  // stdio | http
+  bool sandbox = false;
+  std::string config_file;  // the --config path, if any
+};
+
+enum class Action { Serve, Help, Version, ListTools };
+
+struct ConfigResult {
+  Action action = Action::Serve;
+  Config config;
+  std::string error;  // non-empty: print it to stderr and exit with code 2
+  bool ok() const { return error.empty(); }
+};
+
+// Looks an environment variable up; returns nullopt when it is not set.
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvironmentLookup process_environment();
+
+// `arguments` excludes the program name. For Action::Serve the result is also checked for
+// completeness (credentials unless --sandbox).
+ConfigResult load_config(const std::vector<std::string>& arguments,
+                         const EnvironmentLookup& environment);
+
+std::string help_text(const std::string& program);
+
+}  // namespace acmcp::app

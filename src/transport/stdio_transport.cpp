@@ -1,0 +1,224 @@
+// Stdio transport: a reader thread splits the input into lines and posts them, in order, to one
+// strand that feeds the session; writes are serialized under a mutex and flushed per message.
+#include "transport/stdio_transport.hpp"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace acmcp::transport {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
+  StdioOptions options;
+  asio::strand<asio::any_io_executor> strand;
+  asio::steady_timer ended;  // cancelled (on the strand) when input ends or stop() is called
+  bool finished = false;     // strand only
+  std::shared_ptr<mcp::Session> session;  // strand only
+
+  std::mutex write_mutex;
+  bool output_broken = false;
+
+  int wake_pipe[2] = {-1, -1};
+  std::thread reader;
+
+  Impl(asio::any_io_executor executor, StdioOptions opts)
+      : options(std::move(opts)),
+        strand(asio::make_strand(executor)),
+        ended(strand, asio::steady_timer::time_point::max()) {
+    if (::pipe(wake_pipe) != 0) wake_pipe[0] = wake_pipe[1] = -1;
+  }
+
+  ~Impl() {
+    for (int fd : wake_pipe) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+
+  void write(const json& message) {
+    std::string line = message.dump(-1, ' ', false, json::error_handler_t::replace);
+    line.push_back('\n');
+    bool broke = false;
+    {
+      std::lock_guard lock(write_mutex);
+      if (output_broken) return;
+      const char* data = line.data();
+      std::size_t left = line.size();
+      while (left > 0) {
+        const ssize_t n = ::write(options.output_fd, data, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          output_broken = broke = true;
+          break;
+        }
+        data += n;
+        left -= static_cast<std::size_t>(n);
+      }
+    }
+    if (broke) {
+      spdlog::warn("stdout is closed; stopping");
+      finish();
+    }
+  }
+
+  // Ends the input side: later lines are dropped and run() moves on to draining.
+  void finish() {
+    asio::post(strand, [self = shared_from_this()] {
+      self->finished = true;
+      self->ended.cancel();
+    });
+    wake_reader();
+  }
+
+  void wake_reader() {
+    if (wake_pipe[1] >= 0) {
+      const char byte = 0;
+      [[maybe_unused]] auto ignored = ::write(wake_pipe[1], &byte, 1);
+    }
+  }
+
+  void deliver(std::string line) {
+    asio::post(strand, [self = shared_from_this(), line = std::move(line)] {
+      if (self->finished || !self->session) return;
+      self->session->receive(line, self->reply());
+    });
+  }
+
+  void deliver_too_long() {
+    asio::post(strand, [self = shared_from_this()] {
+      if (self->finished) return;
+      self->write(
+          {{"jsonrpc", "2.0"},
+           {"id", nullptr},
+           {"error",
+            {{"code", mcp::error_code::kInvalidRequest},
+             {"message", "Invalid Request: message longer than " +
+                             std::to_string(self->options.max_message_bytes) + " bytes"}}}});
+    });
+  }
+
+  mcp::Reply reply() {
+    return mcp::Reply{[self = shared_from_this()](const json& message) { self->write(message); },
+                      [] {}};
+  }
+
+  static bool blank(const std::string& line) {
+    return line.find_first_not_of(" \t\r") == std::string::npos;
+  }
+
+  // Splits the input into lines; a line longer than the limit is skipped with one error.
+  void read_loop() {
+    std::string pending;
+    bool discarding = false;
+    char buffer[64 * 1024];
+    auto emit_line = [&](std::string line) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!blank(line)) deliver(std::move(line));
+    };
+    for (;;) {
+      pollfd fds[2] = {{options.input_fd, POLLIN, 0}, {wake_pipe[0], POLLIN, 0}};
+      const int ready = ::poll(fds, wake_pipe[0] >= 0 ? 2 : 1, -1);
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      if (wake_pipe[0] >= 0 && (fds[1].revents & POLLIN)) return;
+      const ssize_t n = ::read(options.input_fd, buffer, sizeof buffer);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) break;
+      std::string_view chunk(buffer, static_cast<std::size_t>(n));
+      while (!chunk.empty()) {
+        const auto newline = chunk.find('\n');
+        const auto piece = chunk.substr(0, newline);
+        if (!discarding) {
+          pending.append(piece);
+          if (pending.size() > options.max_message_bytes) {
+            discarding = true;
+            pending.clear();
+            pending.shrink_to_fit();
+          }
+        }
+        if (newline == std::string_view::npos) break;
+        chunk.remove_prefix(newline + 1);
+        if (discarding) {
+          deliver_too_long();
+          discarding = false;
+        } else {
+          emit_line(std::move(pending));
+          pending.clear();
+        }
+      }
+    }
+    if (discarding) {
+      deliver_too_long();
+    } else {
+      emit_line(std::move(pending));
+    }
+    spdlog::debug("end of input");
+    finish();
+  }
+};
+
+StdioTransport::StdioTransport(asio::any_io_executor executor, StdioOptions options)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {}
+
+StdioTransport::~StdioTransport() {
+  if (impl_->reader.joinable()) {
+    impl_->wake_reader();
+    impl_->reader.join();
+  }
+}
+
+void StdioTransport::write(const json& message) { impl_->write(message); }
+
+void StdioTransport::stop() { impl_->finish(); }
+
+namespace {
+
+// Runs on the transport's strand until the input ends or stop() is called.
+asio::awaitable<void> feed_until_end(std::shared_ptr<StdioTransport::Impl> impl,
+                                     std::shared_ptr<mcp::Session> session);
+
+}  // namespace
+
+asio::awaitable<void> StdioTransport::run(std::shared_ptr<mcp::Session> session) {
+  auto impl = impl_;
+  co_await asio::co_spawn(impl->strand, feed_until_end(impl, session), asio::use_awaitable);
+  co_await session->drain(impl->options.shutdown_grace);
+  if (impl->reader.joinable()) {
+    impl->wake_reader();
+    impl->reader.join();
+  }
+  asio::post(impl->strand, [impl] { impl->session.reset(); });
+}
+
+namespace {
+
+asio::awaitable<void> feed_until_end(std::shared_ptr<StdioTransport::Impl> impl,
+                                     std::shared_ptr<mcp::Session> session) {
+  impl->session = std::move(session);
+  if (!impl->finished) {
+    impl->reader = std::thread([impl] { impl->read_loop(); });
+  }
+  while (!impl->finished) {
+    boost::system::error_code ec;
+    co_await impl->ended.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+}  // namespace
+
+}  // namespace acmcp::transport

@@ -1,0 +1,334 @@
+// Config: command line, environment and file, their precedence, and every rejection.
+#include "app/config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "app/instructions.hpp"
+
+using testing::HasSubstr;
+using testing::Not;
+
+namespace acmcp::app {
+namespace {
+
+constexpr const char* kToken = "tok-SECRET-123";
+
+class ConfigTest : public testing::Test {
+ protected:
+  ~ConfigTest() override {
+    for (const auto& path : files_) std::remove(path.c_str());
+  }
+
+  ConfigResult load(std::vector<std::string> arguments) {
+    return load_config(arguments, [this](const std::string& name) -> std::optional<std::string> {
+      const auto it = env_.find(name);
+      if (it == env_.end()) return std::nullopt;
+      return it->second;
+    });
+  }
+
+  void set_credentials() {
+    env_["ACTIVECAMPAIGN_API_URL"] = "https://acct.api-us1.com";
+    env_["ACTIVECAMPAIGN_API_TOKEN"] = kToken;
+  }
+
+  std::string write_file(const std::string& content) {
+    const std::string path =
+        ::testing::TempDir() + "acmcp-config-" + std::to_string(files_.size()) + "-" +
+        ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json";
+    std::ofstream(path) << content;
+    files_.push_back(path);
+    return path;
+  }
+
+  std::map<std::string, std::string> env_;
+  std::vector<std::string> files_;
+};
+
+TEST_F(ConfigTest, SandboxNeedsNoCredentials) {
+  const auto result = load({"--sandbox"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_TRUE(result.config.sandbox);
+  EXPECT_EQ(result.action, Action::Serve);
+}
+
+TEST_F(ConfigTest, DefaultsApply) {
+  const auto result = load({"--sandbox"});
+  EXPECT_EQ(result.config.transport, "stdio");
+  EXPECT_EQ(result.config.timeout_ms, 30000);
+  EXPECT_EQ(result.config.max_retries, 3);
+  EXPECT_EQ(result.config.max_rps, 5);
+  EXPECT_EQ(result.config.log_level, "info");
+  EXPECT_EQ(result.config.ca_file, "");
+}
+
+TEST_F(ConfigTest, MissingCredentialsNameTheVariablesAndSandbox) {
+  const auto result = load({});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("ACTIVECAMPAIGN_API_URL"));
+  EXPECT_THAT(result.error, HasSubstr("ACTIVECAMPAIGN_API_TOKEN"));
+  EXPECT_THAT(result.error, HasSubstr("--sandbox"));
+}
+
+TEST_F(ConfigTest, UrlWithoutTokenIsIncomplete) {
+  env_["ACTIVECAMPAIGN_API_URL"] = "https://acct.api-us1.com";
+  EXPECT_FALSE(load({}).ok());
+}
+
+TEST_F(ConfigTest, EnvironmentProvidesCredentials) {
+  set_credentials();
+  const auto result = load({});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.api_url, "https://acct.api-us1.com");
+  EXPECT_EQ(result.config.api_token, kToken);
+  EXPECT_FALSE(result.config.sandbox);
+}
+
+TEST_F(ConfigTest, EnvironmentNumbersAreParsed) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_TIMEOUT_MS"] = "1500";
+  env_["ACTIVECAMPAIGN_MAX_RETRIES"] = "0";
+  env_["ACTIVECAMPAIGN_MAX_RPS"] = "2.5";
+  env_["ACTIVECAMPAIGN_CA_FILE"] = "/etc/ca.pem";
+  env_["LOG_LEVEL"] = "debug";
+  const auto result = load({});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.timeout_ms, 1500);
+  EXPECT_EQ(result.config.max_retries, 0);
+  EXPECT_EQ(result.config.max_rps, 2.5);
+  EXPECT_EQ(result.config.ca_file, "/etc/ca.pem");
+  EXPECT_EQ(result.config.log_level, "debug");
+}
+
+TEST_F(ConfigTest, EmptyEnvironmentValuesCountAsUnset) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_TIMEOUT_MS"] = "";
+  const auto result = load({});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.timeout_ms, 30000);
+}
+
+TEST_F(ConfigTest, NonNumericTimeoutIsRejected) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_TIMEOUT_MS"] = "soon";
+  const auto result = load({});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("ACTIVECAMPAIGN_TIMEOUT_MS"));
+  EXPECT_THAT(result.error, HasSubstr("soon"));
+}
+
+TEST_F(ConfigTest, ZeroOrFractionalTimeoutIsRejected) {
+  set_credentials();
+  for (const char* value : {"0", "1.5", "-10", "10ms"}) {
+    env_["ACTIVECAMPAIGN_TIMEOUT_MS"] = value;
+    EXPECT_FALSE(load({}).ok()) << value;
+  }
+}
+
+TEST_F(ConfigTest, NegativeRetriesAreRejected) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_MAX_RETRIES"] = "-1";
+  const auto result = load({});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("ACTIVECAMPAIGN_MAX_RETRIES"));
+}
+
+TEST_F(ConfigTest, ZeroRateDisablesLimitingAndNegativeIsRejected) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_MAX_RPS"] = "0";
+  EXPECT_EQ(load({}).config.max_rps, 0);
+  env_["ACTIVECAMPAIGN_MAX_RPS"] = "-2";
+  EXPECT_FALSE(load({}).ok());
+}
+
+TEST_F(ConfigTest, UnknownLogLevelIsRejected) {
+  const auto result = load({"--sandbox", "--log-level", "loud"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("--log-level"));
+}
+
+TEST_F(ConfigTest, EverySpdlogLevelIsAccepted) {
+  for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    const auto result = load({"--sandbox", "--log-level", level});
+    ASSERT_TRUE(result.ok()) << level;
+    EXPECT_EQ(result.config.log_level, level);
+  }
+}
+
+TEST_F(ConfigTest, UnknownFlagIsRejected) {
+  const auto result = load({"--sandbox", "--verbose"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("--verbose"));
+}
+
+TEST_F(ConfigTest, PositionalArgumentIsRejected) {
+  EXPECT_FALSE(load({"--sandbox", "extra"}).ok());
+}
+
+TEST_F(ConfigTest, FlagWithoutValueIsRejected) {
+  const auto result = load({"--sandbox", "--transport"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("--transport"));
+}
+
+TEST_F(ConfigTest, FlagsAcceptEqualsForm) {
+  const auto result = load({"--sandbox", "--log-level=warn", "--transport=stdio"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.log_level, "warn");
+}
+
+TEST_F(ConfigTest, SwitchWithValueIsRejected) { EXPECT_FALSE(load({"--sandbox=yes"}).ok()); }
+
+TEST_F(ConfigTest, UnknownTransportIsRejected) {
+  const auto result = load({"--sandbox", "--transport", "carrier-pigeon"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("carrier-pigeon"));
+}
+
+TEST_F(ConfigTest, HttpTransportIsNotAvailableYet) {
+  const auto result = load({"--transport", "http"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("the http transport is not available yet"));
+}
+
+TEST_F(ConfigTest, HelpVersionAndListToolsNeedNoCredentials) {
+  EXPECT_EQ(load({"--help"}).action, Action::Help);
+  EXPECT_TRUE(load({"--help"}).ok());
+  EXPECT_EQ(load({"-h"}).action, Action::Help);
+  EXPECT_EQ(load({"--version"}).action, Action::Version);
+  EXPECT_TRUE(load({"--version"}).ok());
+  EXPECT_EQ(load({"--list-tools"}).action, Action::ListTools);
+  EXPECT_TRUE(load({"--list-tools"}).ok());
+}
+
+TEST_F(ConfigTest, HelpWinsOverLaterBadArguments) {
+  const auto result = load({"--help", "--bogus"});
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(result.action, Action::Help);
+}
+
+TEST_F(ConfigTest, ConfigFileProvidesEverySetting) {
+  const auto path = write_file(R"({"api_url": "https://file.api-us1.com", "api_token": "file-token",
+    "timeout_ms": 2000, "max_retries": 5, "max_rps": 1, "ca_file": "/ca.pem",
+    "log_level": "error", "transport": "stdio", "sandbox": false})");
+  const auto result = load({"--config", path});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.api_url, "https://file.api-us1.com");
+  EXPECT_EQ(result.config.api_token, "file-token");
+  EXPECT_EQ(result.config.timeout_ms, 2000);
+  EXPECT_EQ(result.config.max_retries, 5);
+  EXPECT_EQ(result.config.max_rps, 1);
+  EXPECT_EQ(result.config.ca_file, "/ca.pem");
+  EXPECT_EQ(result.config.log_level, "error");
+  EXPECT_EQ(result.config.config_file, path);
+}
+
+TEST_F(ConfigTest, ConfigFileCanEnableSandbox) {
+  const auto result = load({"--config", write_file(R"({"sandbox": true})")});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_TRUE(result.config.sandbox);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesFile) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_TIMEOUT_MS"] = "700";
+  const auto result =
+      load({"--config", write_file(R"({"timeout_ms": 2000, "api_url": "https://file"})")});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.timeout_ms, 700);
+  EXPECT_EQ(result.config.api_url, "https://acct.api-us1.com");
+}
+
+TEST_F(ConfigTest, FlagsOverrideEnvironmentAndFile) {
+  env_["LOG_LEVEL"] = "debug";
+  const auto result = load(
+      {"--config", write_file(R"({"log_level": "error", "sandbox": true})"), "--log-level", "off"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.log_level, "off");
+}
+
+TEST_F(ConfigTest, FileNumbersMayBeStrings) {
+  const auto result = load({"--sandbox", "--config", write_file(R"({"timeout_ms": "1234"})")});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.timeout_ms, 1234);
+}
+
+TEST_F(ConfigTest, UnreadableConfigFileIsRejected) {
+  const auto result = load({"--sandbox", "--config", "/nonexistent/acmcp.json"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("/nonexistent/acmcp.json"));
+}
+
+TEST_F(ConfigTest, InvalidJsonConfigFileIsRejected) {
+  const auto result = load({"--sandbox", "--config", write_file("{\"timeout_ms\": ")});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("not valid JSON"));
+}
+
+TEST_F(ConfigTest, ConfigFileMustHoldAnObject) {
+  EXPECT_FALSE(load({"--sandbox", "--config", write_file("[1, 2]")}).ok());
+}
+
+TEST_F(ConfigTest, UnknownConfigKeyIsRejected) {
+  const auto result = load({"--sandbox", "--config", write_file(R"({"timeout": 5})")});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("\"timeout\""));
+}
+
+TEST_F(ConfigTest, WrongTypeInConfigFileIsRejected) {
+  EXPECT_FALSE(load({"--sandbox", "--config", write_file(R"({"sandbox": "maybe"})")}).ok());
+  EXPECT_FALSE(load({"--sandbox", "--config", write_file(R"({"api_url": 5})")}).ok());
+  EXPECT_FALSE(load({"--sandbox", "--config", write_file(R"({"max_retries": true})")}).ok());
+}
+
+TEST_F(ConfigTest, ErrorsNeverShowTheToken) {
+  const auto result =
+      load({"--sandbox", "--config", write_file(R"({"api_token": ["tok-SECRET-123"]})")});
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error, HasSubstr("api_token"));
+  EXPECT_THAT(result.error, Not(HasSubstr(kToken)));
+}
+
+TEST_F(ConfigTest, OtherErrorsDoNotMentionTheToken) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_MAX_RETRIES"] = "x";
+  EXPECT_THAT(load({}).error, Not(HasSubstr(kToken)));
+}
+
+TEST_F(ConfigTest, HelpTextNamesEveryOptionAndVariable) {
+  const std::string help = help_text("activecampaign-mcp");
+  for (const char* name :
+       {"--transport", "--sandbox", "--config", "--version", "--help", "--list-tools",
+        "--log-level", "ACTIVECAMPAIGN_API_URL", "ACTIVECAMPAIGN_API_TOKEN",
+        "ACTIVECAMPAIGN_TIMEOUT_MS", "ACTIVECAMPAIGN_MAX_RETRIES", "ACTIVECAMPAIGN_MAX_RPS",
+        "ACTIVECAMPAIGN_CA_FILE", "LOG_LEVEL"}) {
+    EXPECT_THAT(help, HasSubstr(name));
+  }
+}
+
+TEST_F(ConfigTest, ExampleConfigFileLoads) {
+  const auto result =
+      load({"--config", ACMCP_SOURCE_DIR "/config/activecampaign-mcp.example.json"});
+  EXPECT_TRUE(result.ok()) << result.error;
+}
+
+TEST(Instructions, ExplainTheEnvelopeStatusCodes) {
+  const std::string text = instructions_text(false);
+  for (const char* needle : {"StatusCode -1", "StatusCode 200", "StatusCode 500", "ErrorMessage",
+                             "OriginalStatusCode", "contacts", "deals", "ecommerce", "get-many"}) {
+    EXPECT_THAT(text, HasSubstr(needle));
+  }
+}
+
+TEST(Instructions, MentionSandboxOnlyInSandboxMode) {
+  EXPECT_THAT(instructions_text(true), HasSubstr("SANDBOX"));
+  EXPECT_THAT(instructions_text(false), Not(HasSubstr("SANDBOX")));
+}
+
+}  // namespace
+}  // namespace acmcp::app

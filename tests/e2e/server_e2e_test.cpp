@@ -1,0 +1,355 @@
+// End-to-end: the real binary over stdio pipes; the command line; tool calls through the built-in
+// sandbox and through an in-process sandbox made slow on purpose.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <sstream>
+
+#include "mcp_process.hpp"
+#include "sandbox/sandbox_server.hpp"
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using testing::HasSubstr;
+using testing::Not;
+
+namespace acmcp::e2e {
+namespace {
+
+constexpr const char* kSecretToken = "e2e-SECRET-token-42";
+
+int error_code_of(const json& response) {
+  return response.is_object() && response.contains("error") ? response["error"].value("code", 0)
+                                                            : 0;
+}
+
+json call_tool(McpProcess& server, const json& id, const std::string& name, json arguments) {
+  return server.request(id, "tools/call", {{"name", name}, {"arguments", std::move(arguments)}});
+}
+
+// --- protocol over stdio ---------------------------------------------------------------------
+
+TEST(E2eProtocol, InitializeNegotiatesEachSupportedVersion) {
+  for (const char* version : {"2025-11-25", "2025-06-18", "2025-03-26"}) {
+    McpProcess server({"--sandbox"});
+    const json result = server.initialize(version);
+    EXPECT_EQ(result.value("protocolVersion", ""), version);
+    EXPECT_EQ(result["serverInfo"]["name"], "activecampaign-mcp");
+    EXPECT_EQ(result["serverInfo"]["title"], "ActiveCampaign MCP Server");
+    EXPECT_EQ(result["serverInfo"]["version"], ACMCP_VERSION);
+  }
+}
+
+TEST(E2eProtocol, InitializeAnswersLatestForUnknownVersion) {
+  McpProcess server({"--sandbox"});
+  EXPECT_EQ(server.initialize("1999-01-01").value("protocolVersion", ""), "2025-11-25");
+}
+
+TEST(E2eProtocol, InstructionsMentionSandbox) {
+  McpProcess server({"--sandbox"});
+  EXPECT_THAT(server.initialize().value("instructions", ""), HasSubstr("SANDBOX"));
+}
+
+TEST(E2eProtocol, PingAnswersEmptyObject) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  EXPECT_EQ(server.request(1, "ping")["result"], json::object());
+}
+
+TEST(E2eProtocol, ToolsListDescribesEveryTool) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  const json tools = server.request(2, "tools/list")["result"]["tools"];
+  ASSERT_TRUE(tools.is_array());
+  EXPECT_GT(tools.size(), 0u);
+  for (const auto& tool : tools) {
+    for (const char* key : {"name", "title", "inputSchema", "outputSchema", "annotations"}) {
+      EXPECT_TRUE(tool.contains(key)) << tool.value("name", "?") << " lacks " << key;
+    }
+  }
+}
+
+TEST(E2eProtocol, UnknownMethodIsMethodNotFound) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  EXPECT_EQ(error_code_of(server.request(3, "prompts/list")), -32601);
+}
+
+TEST(E2eProtocol, MalformedLineIsParseErrorAndServerKeepsGoing) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  server.send_line("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":");
+  const json error = server.read_message();
+  EXPECT_EQ(error_code_of(error), -32700);
+  EXPECT_TRUE(error["id"].is_null());
+  EXPECT_EQ(server.request(5, "ping")["result"], json::object());
+}
+
+TEST(E2eProtocol, InvalidRequestIsRejected) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  server.send({{"jsonrpc", "2.0"}, {"id", 6}, {"method", 42}});
+  EXPECT_EQ(error_code_of(server.read_message()), -32600);
+}
+
+TEST(E2eProtocol, UnknownToolIsInvalidParams) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  const json response = call_tool(server, 7, "activecampaign_fly_to_moon", json::object());
+  EXPECT_EQ(error_code_of(response), -32602);
+  EXPECT_THAT(response["error"].value("message", ""), HasSubstr("Unknown tool"));
+}
+
+TEST(E2eProtocol, EndOfStdinExitsCleanly) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  server.close_stdin();
+  EXPECT_EQ(server.wait_exit(), 0);
+}
+
+TEST(E2eProtocol, SigintExitsCleanly) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  server.signal(SIGINT);
+  EXPECT_EQ(server.wait_exit(), 0);
+}
+
+TEST(E2eProtocol, StdoutCarriesOnlyJsonRpcLines) {
+  McpProcess server({"--sandbox", "--log-level", "debug"});
+  server.initialize();
+  server.request(1, "logging/setLevel", {{"level", "debug"}});
+  server.request(2, "tools/list");
+  server.request(3, "nope");
+  call_tool(server, 4, "activecampaign_get_many_contacts", json::object());
+  server.send_line("not json at all");
+  server.close_stdin();
+  EXPECT_EQ(server.finish(), 0);
+  const auto lines = server.stdout_lines();
+  EXPECT_GE(lines.size(), 5u);
+  for (const auto& line : lines) {
+    const json message = json::parse(line, nullptr, false);
+    ASSERT_TRUE(message.is_object()) << line;
+    EXPECT_EQ(message["jsonrpc"], "2.0") << line;
+  }
+  EXPECT_THAT(server.stderr_text(), HasSubstr("ready"));
+}
+
+TEST(E2eProtocol, LogRecordsReachTheClientAfterSetLevel) {
+  McpProcess server({"--sandbox", "--log-level", "error"});  // stderr quiet, client still served
+  server.initialize();
+  EXPECT_EQ(server.request(1, "logging/setLevel", {{"level", "info"}})["result"], json::object());
+  server.initialize();  // logs "client e2e 1 initialized ..." at info
+  server.request(2, "ping");
+  bool seen = false;
+  for (const auto& line : server.stdout_lines()) {
+    const json message = json::parse(line, nullptr, false);
+    if (message.is_object() && message.value("method", "") == "notifications/message") {
+      EXPECT_EQ(message["params"]["logger"], "activecampaign-mcp");
+      EXPECT_EQ(message["params"]["level"], "info");
+      seen = seen ||
+             message["params"]["data"].get<std::string>().find("initialized") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(seen);
+  server.close_stdin();
+  server.finish();
+  EXPECT_THAT(server.stderr_text(), Not(HasSubstr("initialized")));
+}
+
+TEST(E2eProtocol, NoLogRecordsWithoutSetLevel) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  server.initialize();
+  server.request(1, "ping");
+  for (const auto& line : server.stdout_lines())
+    EXPECT_THAT(line, Not(HasSubstr("notifications/message")));
+}
+
+TEST(E2eProtocol, ReadyMessageGoesToStderr) {
+  McpProcess server({"--sandbox"});
+  server.close_stdin();
+  server.finish();
+  EXPECT_THAT(server.stderr_text(),
+              HasSubstr("activecampaign-mcp " ACMCP_VERSION " ready (sandbox)"));
+}
+
+// --- command line ----------------------------------------------------------------------------
+
+TEST(E2eCommandLine, VersionPrintsVersion) {
+  const auto result = run_to_completion({"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, "activecampaign-mcp " ACMCP_VERSION "\n");
+}
+
+TEST(E2eCommandLine, HelpDescribesOptions) {
+  const auto result = run_to_completion({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.out, HasSubstr("--sandbox"));
+  EXPECT_THAT(result.out, HasSubstr("ACTIVECAMPAIGN_API_TOKEN"));
+}
+
+TEST(E2eCommandLine, HelpNeverPrintsTheToken) {
+  const auto result = run_to_completion({"--help"}, {{"ACTIVECAMPAIGN_API_TOKEN", kSecretToken}});
+  EXPECT_THAT(result.out + result.err, Not(HasSubstr(kSecretToken)));
+}
+
+TEST(E2eCommandLine, ListToolsPrintsNameTabTitle) {
+  const auto result = run_to_completion({"--list-tools"});
+  EXPECT_EQ(result.exit_code, 0);
+  std::istringstream lines(result.out);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    const auto tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    EXPECT_EQ(line.rfind("activecampaign_", 0), 0u) << line;
+    EXPECT_GT(line.size(), tab + 1) << "no title: " << line;
+  }
+  EXPECT_GT(count, 0);
+}
+
+TEST(E2eCommandLine, MissingCredentialsExitWithCode2) {
+  const auto result = run_to_completion({});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("ACTIVECAMPAIGN_API_URL"));
+  EXPECT_THAT(result.err, HasSubstr("ACTIVECAMPAIGN_API_TOKEN"));
+  EXPECT_THAT(result.err, HasSubstr("--sandbox"));
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(E2eCommandLine, HttpTransportIsNotAvailableYet) {
+  const auto result = run_to_completion({"--transport", "http", "--sandbox"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("the http transport is not available yet"));
+}
+
+TEST(E2eCommandLine, InvalidValuesExitWithCode2WithoutShowingTheToken) {
+  const auto result = run_to_completion({}, {{"ACTIVECAMPAIGN_API_URL", "https://x.api-us1.com"},
+                                             {"ACTIVECAMPAIGN_API_TOKEN", kSecretToken},
+                                             {"ACTIVECAMPAIGN_TIMEOUT_MS", "never"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("ACTIVECAMPAIGN_TIMEOUT_MS"));
+  EXPECT_THAT(result.err, Not(HasSubstr(kSecretToken)));
+}
+
+TEST(E2eCommandLine, UnknownFlagExitsWithCode2) {
+  EXPECT_EQ(run_to_completion({"--frobnicate"}).exit_code, 2);
+}
+
+// --- tools through the built-in sandbox ------------------------------------------------------
+
+TEST(E2eSandbox, GetManyContactsSucceeds) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  const json result =
+      call_tool(server, 10, "activecampaign_get_many_contacts", json::object())["result"];
+  EXPECT_EQ(result["structuredContent"]["StatusCode"], 200) << result;
+  EXPECT_EQ(result["isError"], false);
+}
+
+TEST(E2eSandbox, InvalidArgumentsGiveStatusMinusOne) {
+  McpProcess server({"--sandbox"});
+  server.initialize();
+  const json result = call_tool(server, 11, "activecampaign_get_contact", json::object())["result"];
+  EXPECT_EQ(result["structuredContent"]["StatusCode"], -1) << result;
+  EXPECT_EQ(result["isError"], true);
+}
+
+// --- a slow upstream: concurrency, cancellation, shutdown ------------------------------------
+
+class E2eSlowUpstream : public testing::Test {
+ protected:
+  static constexpr auto kDelay = std::chrono::milliseconds(1500);
+
+  E2eSlowUpstream() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {
+    sandbox::SandboxOptions options;
+    options.token = kSecretToken;
+    sandbox_ = std::make_unique<sandbox::SandboxServer>(io_.get_executor(), options);
+    sandbox::Fault delay;
+    delay.kind = sandbox::Fault::Kind::Delay;
+    delay.method = "GET";
+    delay.path_prefix = "/contacts";
+    delay.count = -1;
+    delay.delay = kDelay;
+    sandbox_->add_fault(delay);
+  }
+
+  ~E2eSlowUpstream() override {
+    sandbox_->stop();
+    guard_.reset();
+    io_.stop();
+    thread_.join();
+  }
+
+  std::unique_ptr<McpProcess> start_server() {
+    auto server = std::make_unique<McpProcess>(
+        std::vector<std::string>{},
+        std::map<std::string, std::string>{{"ACTIVECAMPAIGN_API_URL", sandbox_->base_url()},
+                                           {"ACTIVECAMPAIGN_API_TOKEN", kSecretToken},
+                                           {"ACTIVECAMPAIGN_MAX_RETRIES", "0"}});
+    server->initialize();
+    return server;
+  }
+
+  static void send_slow_call(McpProcess& server, const json& id) {
+    server.send({{"jsonrpc", "2.0"},
+                 {"id", id},
+                 {"method", "tools/call"},
+                 {"params",
+                  {{"name", "activecampaign_get_many_contacts"}, {"arguments", json::object()}}}});
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::thread thread_;
+  std::unique_ptr<sandbox::SandboxServer> sandbox_;
+};
+
+TEST_F(E2eSlowUpstream, PingIsAnsweredBeforeASlowCall) {
+  auto server = start_server();
+  send_slow_call(*server, "slow");
+  server->send({{"jsonrpc", "2.0"}, {"id", "ping"}, {"method", "ping"}});
+  const json first = server->read_message(5s);
+  EXPECT_EQ(first["id"], "ping");
+  const json second = server->read_message(5s);
+  EXPECT_EQ(second["id"], "slow");
+  EXPECT_EQ(second["result"]["structuredContent"]["StatusCode"], 200) << second;
+}
+
+TEST_F(E2eSlowUpstream, CancelledCallNeverAnswers) {
+  auto server = start_server();
+  send_slow_call(*server, 21);
+  std::this_thread::sleep_for(100ms);
+  server->send(
+      {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 21}}}});
+  EXPECT_EQ(server->request(22, "ping")["result"], json::object());
+  // Well past the upstream delay: still nothing for request 21.
+  EXPECT_EQ(server->read_line(kDelay + 700ms), std::nullopt);
+  server->close_stdin();
+  EXPECT_EQ(server->wait_exit(), 0);
+}
+
+TEST_F(E2eSlowUpstream, SigtermWithACallInFlightExitsZero) {
+  auto server = start_server();
+  send_slow_call(*server, 30);
+  std::this_thread::sleep_for(200ms);
+  server->signal(SIGTERM);
+  EXPECT_EQ(server->wait_exit(10s), 0);
+}
+
+TEST_F(E2eSlowUpstream, TokenNeverReachesStdoutOrStderr) {
+  auto server = start_server();
+  server->request(40, "logging/setLevel", {{"level", "debug"}});
+  send_slow_call(*server, 41);
+  server->read_message(5s);
+  server->close_stdin();
+  server->finish();
+  EXPECT_THAT(server->stderr_text(), Not(HasSubstr(kSecretToken)));
+  for (const auto& line : server->stdout_lines()) EXPECT_THAT(line, Not(HasSubstr(kSecretToken)));
+  EXPECT_THAT(server->stderr_text(), HasSubstr("ready (http://127.0.0.1:"));
+}
+
+}  // namespace
+}  // namespace acmcp::e2e
