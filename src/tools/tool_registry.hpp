@@ -1,9 +1,11 @@
 // Every tool: its definition from schemas/ and its handler (a table row or a multi-step function).
 #pragma once
+#include <memory>
+#include <span>
+
 #include "activecampaign/upstream.hpp"
 #include "mcp/tool_provider.hpp"
-
-#include <memory>
+#include "tools/embedded_schemas.hpp"
 
 namespace acmcp::tools {
 
@@ -12,6 +14,8 @@ class ToolRegistry final : public mcp::ToolProvider {
   // Loads the embedded schema files. Throws std::runtime_error if they are inconsistent
   // (a tool without a handler, a handler without a definition, a malformed file).
   explicit ToolRegistry(ac::Upstream& upstream);
+  // The same from other files (tests use it to check the start-up consistency checks).
+  ToolRegistry(ac::Upstream& upstream, std::span<const EmbeddedFile> files);
   ~ToolRegistry() override;
 
   const nlohmann::json& tool_definitions() const override;

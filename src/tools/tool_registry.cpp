@@ -1,0 +1,295 @@
+// Loads the tool definitions embedded from schemas/, checks them at start-up, and runs tool calls:
+// validate arguments, then run the table row or the multi-step handler, then wrap the envelope.
+#include "tools/tool_registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include "schema/validator.hpp"
+#include "tools/crud_engine.hpp"
+#include "tools/envelope.hpp"
+#include "tools/handlers.hpp"
+#include "tools/tool_spec.hpp"
+
+namespace acmcp::tools {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& where, const std::string& problem) {
+  throw std::runtime_error("tool schemas: " + where + ": " + problem);
+}
+
+const json& member(const json& object, const char* key, json::value_t type,
+                   const std::string& where) {
+  auto it = object.find(key);
+  if (it == object.end()) fail(where, std::string("missing \"") + key + "\"");
+  if (it->type() != type) fail(where, std::string("\"") + key + "\" has the wrong type");
+  return *it;
+}
+
+std::string non_empty_string(const json& object, const char* key, const std::string& where) {
+  const auto& value = member(object, key, json::value_t::string, where).get<std::string>();
+  if (value.empty()) fail(where, std::string("\"") + key + "\" is empty");
+  return value;
+}
+
+std::vector<std::string> placeholders(const std::string& text) {
+  std::vector<std::string> names;
+  static const std::regex placeholder(R"(\{([A-Za-z0-9_]*)\})");
+  for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) {
+    names.push_back((*it)[1].str());
+  }
+  return names;
+}
+
+void check_input_schema(const json& schema, const std::string& where) {
+  if (!schema.is_object() || schema.value("type", "") != "object") {
+    fail(where, "inputSchema must be an object schema with \"type\": \"object\"");
+  }
+  const json& properties = member(schema, "properties", json::value_t::object, where);
+  for (const auto& [name, property] : properties.items()) {
+    if (!property.is_object() || !property.contains("type")) {
+      fail(where, "property " + name + " needs a \"type\"");
+    }
+    if (!property.contains("description") || !property["description"].is_string() ||
+        property["description"].get<std::string>().empty()) {
+      fail(where, "property " + name + " needs a \"description\"");
+    }
+  }
+  if (schema.contains("required")) {
+    if (!schema["required"].is_array()) fail(where, "\"required\" must be an array");
+    for (const auto& name : schema["required"]) {
+      if (!name.is_string() || !properties.contains(name.get<std::string>())) {
+        fail(where, "required parameter " + name.dump() + " is not among the properties");
+      }
+    }
+  }
+  if (schema.value("additionalProperties", true) != false) {
+    fail(where, "inputSchema must set \"additionalProperties\": false");
+  }
+}
+
+// Argument names a body/query value spec reads (plain strings; "$" expressions are not names).
+void collect_argument_names(const json& spec, std::vector<std::string>& names) {
+  if (spec.is_string()) {
+    const auto& text = spec.get_ref<const std::string&>();
+    if (!text.starts_with("$")) names.push_back(text);
+  } else if (spec.is_object()) {
+    for (const auto& [key, value] : spec.items()) collect_argument_names(value, names);
+  }
+}
+
+// A table row: well-formed always; for a tool's own "upstream" row (`input_schema` given) every
+// argument it names must exist and every path placeholder must be a required parameter.
+void check_row(const json& row, const std::string& where, const json* input_schema) {
+  if (!row.is_object()) fail(where, "a row must be an object");
+  static const std::set<std::string> methods{"GET", "POST", "PUT", "DELETE"};
+  if (!methods.contains(non_empty_string(row, "method", where))) {
+    fail(where, "method must be GET, POST, PUT or DELETE");
+  }
+  const std::string path = non_empty_string(row, "path", where);
+  if (path.front() != '/') fail(where, "path must start with '/'");
+  for (const char* key : {"query", "body"}) {
+    if (row.contains(key) && !row[key].is_object())
+      fail(where, std::string(key) + " must be an object");
+  }
+  if (row.contains("page") && !row["page"].is_object()) fail(where, "page must be an object");
+  if (row.contains("result")) {
+    try {
+      json args = json::object();
+      json response = json::object();
+      json page = json::object();
+      evaluate_template(row["result"], TemplateScope{args, &response, &page});
+    } catch (const std::exception& error) {
+      fail(where, std::string("bad result template: ") + error.what());
+    }
+  }
+  if (input_schema == nullptr) return;
+  const json& properties = (*input_schema)["properties"];
+  const json required = input_schema->value("required", json::array());
+  for (const auto& name : placeholders(path)) {
+    if (std::find(required.begin(), required.end(), json(name)) == required.end()) {
+      fail(where, "path placeholder {" + name + "} is not a required parameter");
+    }
+  }
+  std::vector<std::string> names;
+  if (row.contains("body")) collect_argument_names(row["body"], names);
+  if (row.contains("query")) {
+    for (const auto& [key, value] : row["query"].items()) {
+      collect_argument_names(value, names);
+      for (auto& name : placeholders(key)) names.push_back(name);
+    }
+  }
+  for (const auto& name : names) {
+    if (!properties.contains(name)) fail(where, "argument " + name + " is not a parameter");
+  }
+}
+
+json output_schema(const ToolSpec& spec) {
+  json data_schema = spec.data_schema;
+  json empty = spec.empty_data;
+  if (schema::coerce_and_validate(spec.data_schema, empty)) {
+    data_schema =
+        json{{"anyOf", json::array({spec.data_schema, json{{"const", spec.empty_data}}})}};
+  }
+  if (!data_schema.contains("description")) {
+    data_schema["description"] =
+        "The business data on success; " + spec.empty_data.dump() + " on failure.";
+  }
+  return json{
+      {"type", "object"},
+      {"properties",
+       {{spec.data_key, data_schema},
+        {"OriginalStatusCode",
+         {{"type", "integer"},
+          {"description",
+           "HTTP status of the last ActiveCampaign response; 0 when none came back."}}},
+        {"StatusCode",
+         {{"type", "integer"},
+          {"enum", {kInvalidInput, kCompleted, kNoResponse}},
+          {"description",
+           "-1 invalid arguments (nothing sent); 200 ActiveCampaign answered (check "
+           "ErrorMessage); 500 no usable answer (timeout, connection or TLS failure; may "
+           "retry)."}}},
+        {"ErrorMessage",
+         {{"type", "string"}, {"description", "Empty on success; otherwise what went wrong."}}}}},
+      {"required", {spec.data_key, "OriginalStatusCode", "StatusCode", "ErrorMessage"}},
+      {"additionalProperties", false}};
+}
+
+ToolSpec load_entry(const json& entry, const std::string& file) {
+  if (!entry.is_object()) fail(file, "every entry of \"tools\" must be an object");
+  ToolSpec spec;
+  spec.name = non_empty_string(entry, "name", file);
+  const std::string where = file + ": " + spec.name;
+  static const std::regex valid_name("activecampaign_[a-z0-9_]+");
+  if (!std::regex_match(spec.name, valid_name))
+    fail(where, "name must be activecampaign_<snake_case>");
+  spec.title = non_empty_string(entry, "title", where);
+  const std::string description = non_empty_string(entry, "description", where);
+  const json& annotations = member(entry, "annotations", json::value_t::object, where);
+  for (const char* hint : {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
+    member(annotations, hint, json::value_t::boolean, where);
+  }
+  spec.input_schema = member(entry, "inputSchema", json::value_t::object, where);
+  check_input_schema(spec.input_schema, where);
+  spec.data_key = non_empty_string(entry, "dataKey", where);
+  spec.data_schema = member(entry, "dataSchema", json::value_t::object, where);
+  if (entry.contains("emptyData")) spec.empty_data = entry["emptyData"];
+  spec.not_found = entry.value("notFound", "");
+  spec.steps = entry.value("steps", json::object());
+  if (!spec.steps.is_object()) fail(where, "\"steps\" must be an object of rows");
+  for (const auto& [step, row] : spec.steps.items())
+    check_row(row, where + ": step " + step, nullptr);
+
+  const bool has_row = entry.contains("upstream");
+  const bool has_handler = entry.contains("handler");
+  if (has_row == has_handler) fail(where, "needs exactly one of \"upstream\" and \"handler\"");
+  if (has_row) {
+    spec.upstream = entry["upstream"];
+    check_row(spec.upstream, where + ": upstream", &spec.input_schema);
+  } else {
+    spec.handler = non_empty_string(entry, "handler", where);
+    if (!multi_step_handlers().contains(spec.handler)) {
+      fail(where, "handler \"" + spec.handler + "\" does not exist");
+    }
+  }
+  spec.definition = json{{"name", spec.name},
+                         {"title", spec.title},
+                         {"description", description},
+                         {"inputSchema", spec.input_schema},
+                         {"outputSchema", output_schema(spec)},
+                         {"annotations", annotations}};
+  return spec;
+}
+
+}  // namespace
+
+struct ToolRegistry::Impl {
+  ac::Upstream& upstream;
+  std::vector<ToolSpec> tools;
+  std::map<std::string, std::size_t, std::less<>> index;
+  json definitions = json::array();
+
+  void load(std::span<const EmbeddedFile> files) {
+    std::set<std::string> used_handlers;
+    for (const auto& file : files) {
+      const std::string where = "schemas/" + std::string(file.name);
+      json document = json::parse(file.content, nullptr, false);
+      if (document.is_discarded()) fail(where, "not valid JSON");
+      if (!document.is_object()) fail(where, "must be an object with \"resource\" and \"tools\"");
+      non_empty_string(document, "resource", where);
+      for (const auto& entry : member(document, "tools", json::value_t::array, where)) {
+        ToolSpec spec = load_entry(entry, where);
+        if (index.contains(spec.name)) fail(where, "tool " + spec.name + " is defined twice");
+        if (!spec.handler.empty()) used_handlers.insert(spec.handler);
+        index.emplace(spec.name, tools.size());
+        definitions.push_back(spec.definition);
+        tools.push_back(std::move(spec));
+      }
+    }
+    for (const auto& [name, handler] : multi_step_handlers()) {
+      if (!used_handlers.contains(name)) {
+        fail("handlers", "handler \"" + name + "\" has no tool definition");
+      }
+    }
+  }
+};
+
+ToolRegistry::ToolRegistry(ac::Upstream& upstream)
+    : ToolRegistry(upstream, embedded_schema_files()) {}
+
+ToolRegistry::ToolRegistry(ac::Upstream& upstream, std::span<const EmbeddedFile> files)
+    : impl_(std::make_unique<Impl>(Impl{upstream, {}, {}, json::array()})) {
+  impl_->load(files);
+}
+
+ToolRegistry::~ToolRegistry() = default;
+
+const json& ToolRegistry::tool_definitions() const { return impl_->definitions; }
+
+bool ToolRegistry::has_tool(std::string_view name) const { return impl_->index.contains(name); }
+
+boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json arguments,
+                                                     mcp::ToolCallContext call) {
+  auto found = impl_->index.find(name);
+  if (found == impl_->index.end()) {
+    co_return json{
+        {"content", json::array({json{{"type", "text"}, {"text", "Unknown tool: " + name}}})},
+        {"isError", true}};
+  }
+  const ToolSpec& spec = impl_->tools[found->second];
+  Envelope envelope;
+  try {
+    if (arguments.is_null()) arguments = json::object();
+    if (arguments.is_object()) schema::apply_defaults(spec.input_schema, arguments);
+    if (auto error = schema::coerce_and_validate(spec.input_schema, arguments)) {
+      co_return call_tool_result(
+          invalid_input(spec.title, spec.data_key, spec.empty_data, error->message));
+    }
+    ToolContext context{impl_->upstream, std::move(call)};
+    if (spec.handler.empty()) {
+      envelope = co_await run_row(spec, spec.upstream, arguments, context);
+    } else {
+      envelope =
+          co_await multi_step_handlers().find(spec.handler)->second(spec, arguments, context);
+    }
+  } catch (const std::exception& error) {
+    // A bug, not an input or upstream problem: keep the process and the protocol alive.
+    spdlog::error("tool {} failed unexpectedly: {}", spec.name, error.what());
+    envelope = Envelope{};
+    envelope.data_key = spec.data_key;
+    envelope.data = spec.empty_data;
+    envelope.status_code = kNoResponse;
+    envelope.error_message = spec.title + " failed: internal error (" + error.what() + ").";
+  }
+  co_return call_tool_result(envelope);
+}
+
+}  // namespace acmcp::tools

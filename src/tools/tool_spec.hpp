@@ -1,0 +1,24 @@
+// One tool as loaded from schemas/*.json: its MCP definition plus what the server needs to run it.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace acmcp::tools {
+
+using json = nlohmann::json;
+
+struct ToolSpec {
+  std::string name;       // "activecampaign_update_tag"
+  std::string title;      // "Update a Tag": starts every error message
+  std::string data_key;   // envelope key of the business data, e.g. "Tag"
+  std::string not_found;  // what a 404 means, with {Arg} placeholders, e.g. "tag {TagId}"
+  json input_schema;
+  json data_schema;
+  json empty_data = json::object();  // data value on failure
+  json upstream;                     // the table row of a one-call tool; null for multi-step tools
+  json steps;                        // named rows a multi-step handler uses; object (maybe empty)
+  std::string handler;               // name of the multi-step handler; "" for table rows
+  json definition;                   // the MCP tool definition served by tools/list
+};
+
+}  // namespace acmcp::tools

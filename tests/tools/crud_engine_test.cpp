@@ -1,0 +1,229 @@
+// The table-row engine: expressions, result templates, paging values and request building.
+#include "tools/crud_engine.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tool_test_support.hpp"
+
+namespace acmcp::tools {
+namespace {
+
+using testing::http;
+using testing::query_text;
+
+const json kArgs = {{"TagId", 12}, {"Name", "VIP"}, {"Flag", true}, {"Text", "7"}};
+const json kResponse = {{"tag", {{"id", "12"}, {"tag", "VIP"}}},
+                        {"tags", {{{"id", "1"}}, {{"id", "2"}}}},
+                        {"meta", {{"total", "42"}}}};
+
+std::optional<json> eval(const std::string& expression) {
+  return evaluate_expression(expression, TemplateScope{kArgs, &kResponse});
+}
+
+TEST(Expression, ReadsArguments) { EXPECT_EQ(eval("$args.TagId"), json(12)); }
+
+TEST(Expression, ReadsNestedResponseValues) {
+  EXPECT_EQ(eval("$response.tag.tag"), json("VIP"));
+  EXPECT_EQ(eval("$response.tag"), kResponse["tag"]);
+}
+
+TEST(Expression, IndexesArrays) { EXPECT_EQ(eval("$response.tags.1.id"), json("2")); }
+
+TEST(Expression, MissingValueIsNothing) {
+  EXPECT_FALSE(eval("$response.nope"));
+  EXPECT_FALSE(eval("$response.tags.9"));
+  EXPECT_FALSE(eval("$args.Missing"));
+}
+
+TEST(Expression, ResponseIsNothingBeforeItExists) {
+  EXPECT_FALSE(evaluate_expression("$response.tag", TemplateScope{kArgs}));
+}
+
+TEST(Expression, StringFilterFormatsNumbers) { EXPECT_EQ(eval("$args.TagId|string"), json("12")); }
+
+TEST(Expression, IntFilterParsesNumericStrings) {
+  EXPECT_EQ(eval("$response.meta.total|int"), json(42));
+  EXPECT_FALSE(eval("$args.Name|int"));
+}
+
+TEST(Expression, BoolFilterAcceptsBooleansAndText) {
+  EXPECT_EQ(eval("$args.Flag|bool"), json(true));
+  EXPECT_FALSE(eval("$args.Name|bool"));
+}
+
+TEST(Expression, ArrayAndObjectFiltersSupplyEmptyValues) {
+  EXPECT_EQ(eval("$response.missing|array"), json::array());
+  EXPECT_EQ(eval("$response.missing|object"), json::object());
+  EXPECT_EQ(eval("$response.tags|array")->size(), 2u);
+}
+
+TEST(Expression, UnknownRootOrFilterThrows) {
+  EXPECT_THROW(eval("$nothing.x"), std::invalid_argument);
+  EXPECT_THROW(eval("$args.TagId|upper"), std::invalid_argument);
+  EXPECT_THROW(eval("$args.Missing|upper"), std::invalid_argument);
+}
+
+TEST(Template, LiteralsStayLiterals) {
+  TemplateScope scope{kArgs, &kResponse};
+  EXPECT_EQ(evaluate_template(json(true), scope), json(true));
+  EXPECT_EQ(evaluate_template(json("plain"), scope), json("plain"));
+  EXPECT_EQ(evaluate_template(json("$$args"), scope), json("$args"));
+}
+
+TEST(Template, ObjectMembersThatResolveToNothingAreLeftOut) {
+  TemplateScope scope{kArgs, &kResponse};
+  json result =
+      *evaluate_template(json{{"id", "$args.TagId|string"}, {"x", "$response.nope"}}, scope);
+  EXPECT_EQ(result, json({{"id", "12"}}));
+}
+
+TEST(Template, SpreadCopiesAnObjectAndExplicitKeysWin) {
+  TemplateScope scope{kArgs, &kResponse};
+  json result = *evaluate_template(json{{"...", "$response.tag"}, {"tag", "renamed"}}, scope);
+  EXPECT_EQ(result, json({{"id", "12"}, {"tag", "renamed"}}));
+}
+
+TEST(Template, ArraysDropMissingItems) {
+  TemplateScope scope{kArgs, &kResponse};
+  EXPECT_EQ(*evaluate_template(json::array({"$args.TagId", "$args.None"}), scope),
+            json::array({12}));
+}
+
+TEST(Paging, UsesArgumentsAndUpstreamTotal) {
+  json row = {{"page", {{"items", "tags"}}}};
+  json page = page_values(row, json{{"Limit", 2}, {"Offset", 10}}, kResponse);
+  EXPECT_EQ(page,
+            json({{"limit", 2}, {"offset", 10}, {"count", 2}, {"total", 42}, {"hasMore", true}}));
+}
+
+TEST(Paging, NoMoreWhenThePageReachesTheTotal) {
+  json row = {{"page", {{"items", "tags"}}}};
+  json page = page_values(row, json{{"Limit", 2}, {"Offset", 40}}, kResponse);
+  EXPECT_FALSE(page["hasMore"].get<bool>());
+}
+
+TEST(Paging, WithoutUpstreamTotalCountsTheItems) {
+  json row = {{"page", {{"items", "tags"}}}};
+  json page = page_values(row, json::object(), json{{"tags", json::array({1, 2, 3})}});
+  EXPECT_EQ(page["limit"], 20);
+  EXPECT_EQ(page["offset"], 0);
+  EXPECT_EQ(page["total"], 3);
+  EXPECT_FALSE(page["hasMore"].get<bool>());
+}
+
+TEST(Placeholders, ArePercentEncodedInPaths) {
+  EXPECT_EQ(fill_placeholders("/tags/{Id}", json{{"Id", "a b/c"}}, true), "/tags/a%20b%2Fc");
+  EXPECT_EQ(fill_placeholders("/tags/{Id}", json{{"Id", 7}}, true), "/tags/7");
+}
+
+TEST(Placeholders, MissingArgumentThrows) {
+  EXPECT_THROW(fill_placeholders("/tags/{Id}", json::object(), true), std::invalid_argument);
+}
+
+TEST(BuildRequest, MethodPathAndNoBodyForDeletes) {
+  ac::Request request =
+      build_request(json{{"method", "DELETE"}, {"path", "/tags/{TagId}"}}, json{{"TagId", 5}});
+  EXPECT_EQ(request.method, "DELETE");
+  EXPECT_EQ(request.path, "/tags/5");
+  EXPECT_TRUE(request.query.empty());
+  EXPECT_FALSE(request.body.has_value());
+}
+
+TEST(BuildRequest, QueryHoldsOnlyGivenArgumentsAsText) {
+  json row = {{"method", "GET"},
+              {"path", "/contacts"},
+              {"query", {{"email", "Email"}, {"limit", "Limit"}, {"phone", "Phone"}}}};
+  ac::Request request = build_request(row, json{{"Email", "a+b@x.com"}, {"Limit", 5}});
+  EXPECT_EQ(query_text(request), "email=a+b@x.com&limit=5");
+}
+
+TEST(BuildRequest, OperatorStyleQueryKeys) {
+  json row = {
+      {"method", "GET"}, {"path", "/tags"}, {"query", {{"filters[search][{Operator}]", "Text"}}}};
+  EXPECT_EQ(query_text(build_request(row, json{{"Operator", "eq"}, {"Text", "VIP"}})),
+            "filters[search][eq]=VIP");
+  EXPECT_EQ(query_text(build_request(row, json{{"Operator", "eq"}})), "");
+  EXPECT_EQ(query_text(build_request(row, json{{"Text", "VIP"}})), "");
+}
+
+TEST(BuildRequest, LiteralQueryValues) {
+  json row = {{"method", "GET"}, {"path", "/tags"}, {"query", {{"limit", 100}}}};
+  EXPECT_EQ(query_text(build_request(row, json::object())), "limit=100");
+}
+
+TEST(BuildRequest, BodyIsWrappedAndHoldsOnlyGivenArguments) {
+  json row = {{"method", "PUT"},
+              {"path", "/tags/{TagId}"},
+              {"wrap", "tag"},
+              {"body", {{"tag", "TagName"}, {"description", "Description"}, {"fixed", 2}}}};
+  ac::Request request = build_request(row, json{{"TagId", 1}, {"TagName", "Gold"}});
+  ASSERT_TRUE(request.body.has_value());
+  EXPECT_EQ(*request.body, json({{"tag", {{"tag", "Gold"}, {"fixed", 2}}}}));
+}
+
+TEST(BuildRequest, BodyValuesMayBeExpressionsAndNestedObjects) {
+  json row = {{"method", "POST"},
+              {"path", "/x"},
+              {"body", {{"id", "$args.TagId|string"}, {"inner", {{"name", "Name"}}}}}};
+  EXPECT_EQ(*build_request(row, json{{"TagId", 4}, {"Name", "n"}}).body,
+            json({{"id", "4"}, {"inner", {{"name", "n"}}}}));
+  EXPECT_EQ(*build_request(row, json::object()).body, json::object());
+}
+
+TEST(BuildRequest, OmitEmptyTreatsEmptyStringsAsAbsent) {
+  json row = {{"method", "PUT"},
+              {"path", "/tags/1"},
+              {"wrap", "tag"},
+              {"omitEmpty", true},
+              {"body", {{"tag", "TagName"}, {"description", "Description"}}}};
+  ac::Request request = build_request(row, json{{"TagName", ""}, {"Description", "d"}});
+  EXPECT_EQ(*request.body, json({{"tag", {{"description", "d"}}}}));
+}
+
+TEST(BuildRequest, EmptyStringsAreSentWithoutOmitEmpty) {
+  json row = {{"method", "PUT"}, {"path", "/x"}, {"body", {{"tag", "TagName"}}}};
+  EXPECT_EQ(*build_request(row, json{{"TagName", ""}}).body, json({{"tag", ""}}));
+}
+
+ToolSpec tag_spec() {
+  ToolSpec spec;
+  spec.name = "activecampaign_get_tag";
+  spec.title = "Get a Tag";
+  spec.data_key = "Tag";
+  spec.not_found = "tag {TagId}";
+  return spec;
+}
+
+TEST(FinishRow, SuccessShapesTheResult) {
+  json row = {{"method", "GET"}, {"path", "/tags/{TagId}"}, {"result", "$response.tag"}};
+  Envelope envelope = finish_row(tag_spec(), row, kArgs, http(200, kResponse));
+  EXPECT_EQ(envelope.data, kResponse["tag"]);
+  EXPECT_EQ(envelope.error_message, "");
+}
+
+TEST(FinishRow, DefaultResultIsTheWholeBody) {
+  json row = {{"method", "GET"}, {"path", "/tags"}};
+  EXPECT_EQ(finish_row(tag_spec(), row, kArgs, http(200, kResponse)).data, kResponse);
+}
+
+TEST(FinishRow, FailureUsesEmptyDataAndTheNotFoundSubject) {
+  json row = {{"method", "GET"}, {"path", "/tags/{TagId}"}, {"result", "$response.tag"}};
+  Envelope envelope = finish_row(tag_spec(), row, kArgs, http(404));
+  EXPECT_EQ(envelope.data, json::object());
+  EXPECT_THAT(envelope.error_message, ::testing::HasSubstr("tag 12 was not found"));
+}
+
+TEST(FinishRow, RowNotFoundOverridesTheToolsOwn) {
+  json row = {{"method", "GET"}, {"path", "/x"}, {"notFound", "list {Name}"}};
+  Envelope envelope = finish_row(tag_spec(), row, kArgs, http(404));
+  EXPECT_THAT(envelope.error_message, ::testing::HasSubstr("list VIP was not found"));
+}
+
+TEST(FinishRow, ResultMissingOnSuccessFallsBackToEmptyData) {
+  json row = {{"method", "GET"}, {"path", "/x"}, {"result", "$response.absent"}};
+  EXPECT_EQ(finish_row(tag_spec(), row, kArgs, http(200, json::object())).data, json::object());
+}
+
+}  // namespace
+}  // namespace acmcp::tools

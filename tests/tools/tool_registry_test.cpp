@@ -1,0 +1,402 @@
+// The registry: the 18 definitions, their agreement with the spec, start-up checks, call_tool.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "schema/validator.hpp"
+#include "tool_test_support.hpp"
+
+namespace acmcp::tools {
+namespace {
+
+using testing::call;
+using testing::FakeUpstream;
+using ::testing::HasSubstr;
+using testing::http;
+using testing::transport_failure;
+using json = nlohmann::json;
+
+const std::set<std::string> kTools = {"activecampaign_create_contact",
+                                      "activecampaign_delete_contact",
+                                      "activecampaign_get_many_contacts",
+                                      "activecampaign_get_contact",
+                                      "activecampaign_update_contact",
+                                      "activecampaign_add_contact_to_list",
+                                      "activecampaign_remove_contact_from_list",
+                                      "activecampaign_add_contact_tag",
+                                      "activecampaign_remove_contact_tag",
+                                      "activecampaign_create_tag",
+                                      "activecampaign_delete_tag",
+                                      "activecampaign_get_many_tags",
+                                      "activecampaign_get_tag",
+                                      "activecampaign_update_tag",
+                                      "activecampaign_create_list",
+                                      "activecampaign_delete_list",
+                                      "activecampaign_get_many_lists",
+                                      "activecampaign_get_list"};
+
+class Registry : public ::testing::Test {
+ protected:
+  FakeUpstream upstream;
+  ToolRegistry registry{upstream};
+
+  const json& definition(const std::string& name) {
+    for (const auto& tool : registry.tool_definitions()) {
+      if (tool["name"] == name) return tool;
+    }
+    throw std::runtime_error("no tool " + name);
+  }
+};
+
+TEST_F(Registry, DefinesTheEighteenTools) {
+  std::set<std::string> names;
+  for (const auto& tool : registry.tool_definitions()) names.insert(tool["name"]);
+  for (const auto& name : kTools) EXPECT_TRUE(names.contains(name)) << name;
+  for (const auto& name : kTools) EXPECT_TRUE(registry.has_tool(name)) << name;
+  EXPECT_FALSE(registry.has_tool("activecampaign_nope"));
+}
+
+TEST_F(Registry, EveryDefinitionHasTheMcpFields) {
+  for (const auto& tool : registry.tool_definitions()) {
+    SCOPED_TRACE(tool["name"].get<std::string>());
+    for (const char* key :
+         {"name", "title", "description", "inputSchema", "outputSchema", "annotations"}) {
+      EXPECT_TRUE(tool.contains(key)) << key;
+    }
+    EXPECT_EQ(tool["inputSchema"]["type"], "object");
+    EXPECT_EQ(tool["inputSchema"]["additionalProperties"], false);
+    EXPECT_EQ(tool["annotations"]["openWorldHint"], true);
+    for (const auto& [name, property] : tool["inputSchema"]["properties"].items()) {
+      EXPECT_FALSE(property.value("description", "").empty()) << name;
+    }
+  }
+}
+
+TEST_F(Registry, OutputSchemaIsTheEnvelope) {
+  const json& output = definition("activecampaign_get_tag")["outputSchema"];
+  EXPECT_EQ(output["type"], "object");
+  EXPECT_EQ(output["required"], json({"Tag", "OriginalStatusCode", "StatusCode", "ErrorMessage"}));
+  EXPECT_EQ(output["properties"]["StatusCode"]["enum"], json({-1, 200, 500}));
+  EXPECT_EQ(output["additionalProperties"], false);
+}
+
+TEST_F(Registry, OutputSchemaAllowsTheEmptyShapeWhenDataHasRequiredFields) {
+  const json& data =
+      definition("activecampaign_get_many_tags")["outputSchema"]["properties"]["Tags"];
+  ASSERT_TRUE(data.contains("anyOf"));
+  EXPECT_EQ(data["anyOf"][1], json({{"const", json::object()}}));
+}
+
+// ---- agreement with /work/shared/spec/operations.json
+
+std::optional<json> operations_spec() {
+  std::filesystem::path path =
+      std::filesystem::path(ACMCP_SOURCE_DIR) / ".." / "shared" / "spec" / "operations.json";
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  return json::parse(in);
+}
+
+TEST_F(Registry, NamesParametersAndAnnotationsMatchTheSpec) {
+  auto spec = operations_spec();
+  if (!spec) GTEST_SKIP() << "operations.json not found";
+  int matched = 0;
+  for (const auto& operation : (*spec)["operations"]) {
+    const std::string name = operation["tool"];
+    if (!registry.has_tool(name)) continue;
+    ++matched;
+    SCOPED_TRACE(name);
+    const json& tool = definition(name);
+    EXPECT_EQ(tool["title"], operation["operation"]);
+    std::set<std::string> expected, actual;
+    for (const auto& param : operation["params"]) expected.insert(param["name"]);
+    for (const auto& [param, unused] : tool["inputSchema"]["properties"].items()) {
+      actual.insert(param);
+    }
+    EXPECT_EQ(actual, expected);
+    for (const char* hint : {"readOnlyHint", "destructiveHint", "idempotentHint"}) {
+      EXPECT_EQ(tool["annotations"][hint], operation["annotations"][hint]) << hint;
+    }
+    EXPECT_EQ(tool["outputSchema"]["required"][0], operation["data_key"]);
+  }
+  EXPECT_EQ(matched, static_cast<int>(registry.tool_definitions().size()));
+}
+
+TEST_F(Registry, SpecRequiredParametersAreRequiredOrHandledByTheTool) {
+  auto spec = operations_spec();
+  if (!spec) GTEST_SKIP() << "operations.json not found";
+  for (const auto& operation : (*spec)["operations"]) {
+    const std::string name = operation["tool"];
+    if (!registry.has_tool(name)) continue;
+    const json required = definition(name)["inputSchema"].value("required", json::array());
+    for (const auto& param : operation["params"]) {
+      if (!param["required"].get<bool>() || param.contains("required_note")) continue;
+      EXPECT_NE(std::find(required.begin(), required.end(), param["name"]), required.end())
+          << name << " " << param["name"];
+    }
+  }
+}
+
+// Where the spec states a type or constraint, the schema says the same (or accepts more:
+// numeric IDs also as strings, "" for "keep current"). Two deliberate gaps: the contact sort
+// options declare no default, so one given alone is not overridden by the other's default.
+TEST_F(Registry, ParameterTypesAndConstraintsFollowTheSpec) {
+  auto spec = operations_spec();
+  if (!spec) GTEST_SKIP() << "operations.json not found";
+  const std::set<std::string> undeclared_defaults = {
+      "activecampaign_get_many_contacts.SortById", "activecampaign_get_many_contacts.SortByEmail"};
+  for (const auto& operation : (*spec)["operations"]) {
+    const std::string name = operation["tool"];
+    if (!registry.has_tool(name)) continue;
+    const json& properties = definition(name)["inputSchema"]["properties"];
+    for (const auto& param : operation["params"]) {
+      const std::string param_name = param["name"];
+      SCOPED_TRACE(name + "." + param_name);
+      const json& property = properties.at(param_name);
+      json types = property["type"].is_array() ? property["type"] : json::array({property["type"]});
+      EXPECT_NE(std::find(types.begin(), types.end(), param["type"]), types.end());
+      const json& constraints = param["constraints"];
+      for (const char* key : {"minimum", "maximum", "pattern", "format"}) {
+        if (!constraints.contains(key)) continue;
+        EXPECT_EQ(property.value(key, json()), constraints[key]) << key;
+      }
+      if (constraints.contains("enum")) {
+        for (const auto& value : constraints["enum"]) {
+          EXPECT_NE(std::find(property["enum"].begin(), property["enum"].end(), value),
+                    property["enum"].end())
+              << value;
+        }
+      }
+      if (constraints.contains("default") &&
+          !undeclared_defaults.contains(name + "." + param_name)) {
+        EXPECT_EQ(property.value("default", json()), constraints["default"]);
+      }
+    }
+  }
+}
+
+// ---- call_tool
+
+TEST_F(Registry, UnknownToolIsAnErrorResultNotAnException) {
+  json result = call(registry, "activecampaign_nope", json::object());
+  EXPECT_TRUE(result["isError"].get<bool>());
+  EXPECT_EQ(result["content"][0]["text"], "Unknown tool: activecampaign_nope");
+}
+
+TEST_F(Registry, ArgumentsThatAreNotAnObjectAreInvalidInput) {
+  json result = call(registry, "activecampaign_get_tag", json::array({1}));
+  EXPECT_EQ(result["structuredContent"]["StatusCode"], -1);
+  EXPECT_TRUE(upstream.requests.empty());
+}
+
+TEST_F(Registry, NullArgumentsCountAsEmpty) {
+  json result = call(registry, "activecampaign_get_many_tags", nullptr);
+  EXPECT_EQ(result["structuredContent"]["StatusCode"], 200);
+  EXPECT_EQ(upstream.requests.size(), 1u);
+}
+
+TEST_F(Registry, ValidationMessageNamesTheOperationAndParameter) {
+  json result = call(registry, "activecampaign_get_tag", {{"TagId", 0}});
+  const std::string message = result["structuredContent"]["ErrorMessage"];
+  EXPECT_TRUE(message.starts_with("Get a Tag failed: invalid arguments: ")) << message;
+  EXPECT_THAT(message, HasSubstr("TagId"));
+  EXPECT_TRUE(result["isError"].get<bool>());
+}
+
+TEST_F(Registry, NumericStringsAreCoerced) {
+  upstream.script.push_back(http(200, {{"tag", {{"id", "12"}}}}));
+  json result = call(registry, "activecampaign_get_tag", {{"TagId", "12"}});
+  EXPECT_EQ(result["structuredContent"]["StatusCode"], 200);
+  EXPECT_EQ(upstream.requests.at(0).path, "/tags/12");
+}
+
+TEST_F(Registry, HandlerExceptionsBecomeAnInternalError) {
+  upstream.responder = [](const ac::Request&) -> ac::Response { throw std::runtime_error("boom"); };
+  json result = call(registry, "activecampaign_get_tag", {{"TagId", 1}});
+  EXPECT_EQ(result["structuredContent"]["StatusCode"], 500);
+  EXPECT_THAT(result["structuredContent"]["ErrorMessage"].get<std::string>(),
+              HasSubstr("internal error"));
+}
+
+// Arguments that pass validation for each tool, and a body with every key any tool reads.
+const std::map<std::string, json> kValidArguments = {
+    {"activecampaign_create_contact", {{"Email", "a@example.com"}}},
+    {"activecampaign_delete_contact", {{"ContactId", 1}}},
+    {"activecampaign_get_many_contacts", json::object()},
+    {"activecampaign_get_contact", {{"ContactId", 1}}},
+    {"activecampaign_update_contact", {{"ContactId", 1}, {"FirstName", "A"}}},
+    {"activecampaign_add_contact_to_list", {{"ContactId", 1}, {"ListId", 3}}},
+    {"activecampaign_remove_contact_from_list", {{"ContactId", 1}, {"ListId", 3}}},
+    {"activecampaign_add_contact_tag", {{"ContactId", 1}, {"TagId", 2}}},
+    {"activecampaign_remove_contact_tag", {{"ContactTagId", "7"}}},
+    {"activecampaign_create_tag", {{"Tag", "Fresh"}}},
+    {"activecampaign_delete_tag", {{"TagId", 2}}},
+    {"activecampaign_get_many_tags", json::object()},
+    {"activecampaign_get_tag", {{"TagId", 2}}},
+    {"activecampaign_update_tag", {{"TagId", 2}, {"TagName", "X"}}},
+    {"activecampaign_create_list",
+     {{"Name", "N"}, {"StringId", "n"}, {"SenderUrl", "https://e.com"}, {"SenderReminder", "r"}}},
+    {"activecampaign_delete_list", {{"ListId", 3}}},
+    {"activecampaign_get_many_lists", json::object()},
+    {"activecampaign_get_list", {{"ListId", 3}}},
+};
+
+const json kEverythingBody = {
+    {"contact", {{"id", "1"}, {"email", "a@example.com"}}},
+    {"contacts", {{{"id", "1"}}}},
+    {"fieldValues", json::array()},
+    {"contactList", {{"id", "9"}, {"contact", "1"}, {"list", "3"}, {"status", "1"}}},
+    {"contactLists", {{{"id", "9"}, {"contact", "1"}, {"list", "3"}}}},
+    {"contactTag", {{"id", "7"}, {"contact", "1"}, {"tag", "2"}}},
+    {"contactTags", json::array()},
+    {"tag", {{"id", "2"}, {"tag", "Fresh"}, {"tagType", "contact"}}},
+    {"tags", json::array()},
+    {"list", {{"id", "3"}, {"stringid", "n"}}},
+    {"lists", json::array()},
+    {"meta", {{"total", "1"}}}};
+
+void expect_matches_output_schema(const json& definition, const json& result) {
+  json structured = result["structuredContent"];
+  auto error = schema::coerce_and_validate(definition["outputSchema"], structured);
+  EXPECT_FALSE(error) << (error ? error->path + ": " + error->message : "") << "\n"
+                      << result["structuredContent"].dump();
+  EXPECT_EQ(structured, result["structuredContent"]) << "validation must not need coercion";
+  EXPECT_EQ(result["isError"].get<bool>(),
+            !result["structuredContent"]["ErrorMessage"].get<std::string>().empty());
+}
+
+TEST_F(Registry, EveryToolsEnvelopeMatchesItsOutputSchemaOnEveryPath) {
+  ASSERT_EQ(kValidArguments.size(), registry.tool_definitions().size());
+  for (const auto& tool : registry.tool_definitions()) {
+    const std::string name = tool["name"];
+    SCOPED_TRACE(name);
+    const json& args = kValidArguments.at(name);
+
+    upstream.responder = [](const ac::Request&) { return http(200, kEverythingBody); };
+    json success = call(registry, name, args);
+    EXPECT_EQ(success["structuredContent"]["ErrorMessage"], "");
+    expect_matches_output_schema(tool, success);
+
+    upstream.responder = [](const ac::Request&) {
+      return http(404, {{"message", "No Result found"}});
+    };
+    json not_found = call(registry, name, args);
+    EXPECT_NE(not_found["structuredContent"]["ErrorMessage"], "");
+    expect_matches_output_schema(tool, not_found);
+
+    upstream.responder = [](const ac::Request&) { return transport_failure("reset"); };
+    json no_response = call(registry, name, args);
+    EXPECT_EQ(no_response["structuredContent"]["StatusCode"], 500);
+    expect_matches_output_schema(tool, no_response);
+
+    json invalid = call(registry, name, json{{"NoSuchParameter", 1}});
+    EXPECT_EQ(invalid["structuredContent"]["StatusCode"], -1);
+    expect_matches_output_schema(tool, invalid);
+  }
+}
+
+// ---- start-up consistency checks
+
+std::string load_error(const std::string& content) {
+  FakeUpstream upstream;
+  const EmbeddedFile files[] = {{"broken.json", content}};
+  try {
+    ToolRegistry registry(upstream, files);
+  } catch (const std::runtime_error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+json minimal_tool() {
+  return {{"name", "activecampaign_get_thing"},
+          {"title", "Get a Thing"},
+          {"description", "Gets a thing."},
+          {"annotations",
+           {{"readOnlyHint", true},
+            {"destructiveHint", false},
+            {"idempotentHint", true},
+            {"openWorldHint", true}}},
+          {"inputSchema",
+           {{"type", "object"},
+            {"properties", {{"ThingId", {{"type", "integer"}, {"description", "The thing"}}}}},
+            {"required", {"ThingId"}},
+            {"additionalProperties", false}}},
+          {"dataKey", "Thing"},
+          {"dataSchema", {{"type", "object"}}},
+          {"upstream", {{"method", "GET"}, {"path", "/things/{ThingId}"}}}};
+}
+
+std::string file_with(std::initializer_list<json> entries) {
+  json tools = json::array();
+  for (const auto& entry : entries) tools.push_back(entry);
+  return json{{"resource", "Thing"}, {"tools", tools}}.dump();
+}
+
+TEST(RegistryChecks, MalformedJsonIsRejected) {
+  EXPECT_THAT(load_error("{nope"), HasSubstr("schemas/broken.json: not valid JSON"));
+}
+
+TEST(RegistryChecks, DuplicateNamesAreRejected) {
+  EXPECT_THAT(load_error(file_with({minimal_tool(), minimal_tool()})), HasSubstr("defined twice"));
+}
+
+TEST(RegistryChecks, UnknownHandlerIsRejected) {
+  json tool = minimal_tool();
+  tool.erase("upstream");
+  tool["handler"] = "no_such_handler";
+  EXPECT_THAT(load_error(file_with({tool})),
+              HasSubstr("handler \"no_such_handler\" does not exist"));
+}
+
+TEST(RegistryChecks, NeitherRowNorHandlerIsRejected) {
+  json tool = minimal_tool();
+  tool.erase("upstream");
+  EXPECT_THAT(load_error(file_with({tool})), HasSubstr("exactly one of"));
+}
+
+TEST(RegistryChecks, PathPlaceholderMustBeARequiredParameter) {
+  json tool = minimal_tool();
+  tool["upstream"]["path"] = "/things/{Other}";
+  EXPECT_THAT(load_error(file_with({tool})), HasSubstr("{Other} is not a required parameter"));
+}
+
+TEST(RegistryChecks, BodyArgumentMustBeAParameter) {
+  json tool = minimal_tool();
+  tool["upstream"]["body"] = {{"name", "Name"}};
+  EXPECT_THAT(load_error(file_with({tool})), HasSubstr("argument Name is not a parameter"));
+}
+
+TEST(RegistryChecks, ParameterWithoutDescriptionIsRejected) {
+  json tool = minimal_tool();
+  tool["inputSchema"]["properties"]["ThingId"].erase("description");
+  EXPECT_THAT(load_error(file_with({tool})), HasSubstr("property ThingId needs a \"description\""));
+}
+
+TEST(RegistryChecks, BadResultTemplateIsRejected) {
+  json tool = minimal_tool();
+  tool["upstream"]["result"] = "$nowhere.x";
+  EXPECT_THAT(load_error(file_with({tool})), HasSubstr("bad result template"));
+}
+
+TEST(RegistryChecks, UnknownTemplateFilterIsRejected) {
+  json tool = minimal_tool();
+  tool["upstream"]["result"] = {{"id", "$response.thing.id|upper"}};
+  EXPECT_THAT(load_error(file_with({tool})), HasSubstr("unknown template filter 'upper'"));
+}
+
+TEST(RegistryChecks, ErrorsNameTheTool) {
+  json tool = minimal_tool();
+  tool["upstream"]["method"] = "PATCH";
+  EXPECT_THAT(load_error(file_with({tool})), HasSubstr("activecampaign_get_thing"));
+}
+
+TEST(RegistryChecks, HandlersWithoutDefinitionAreRejected) {
+  EXPECT_THAT(load_error(file_with({minimal_tool()})), HasSubstr("has no tool definition"));
+}
+
+}  // namespace
+}  // namespace acmcp::tools
