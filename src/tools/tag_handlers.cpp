@@ -1,9 +1,22 @@
 // Create a Tag: returns the existing tag with the same name and type instead of creating a
 // duplicate (design §5 ruling 6).
+#include <algorithm>
+#include <cctype>
+
 #include "tools/crud_engine.hpp"
 #include "tools/handlers.hpp"
 
 namespace acmcp::tools {
+
+namespace {
+// ActiveCampaign treats tag names as case-insensitive: creating "vip" beside "VIP" is a 422
+// duplicate, so the lookup must match the same way or a retry would fail instead of returning.
+bool same_name(const std::string& a, const std::string& b) {
+  return std::ranges::equal(a, b, [](unsigned char x, unsigned char y) {
+    return std::tolower(x) == std::tolower(y);
+  });
+}
+}  // namespace
 
 boost::asio::awaitable<Envelope> create_tag(const ToolSpec& spec, const json& args,
                                             ToolContext& context) {
@@ -19,7 +32,7 @@ boost::asio::awaitable<Envelope> create_tag(const ToolSpec& spec, const json& ar
     for (const auto& tag : lookup.body["tags"]) {
       if (!tag.is_object()) continue;
       const std::string tag_type = tag.value("tagType", std::string("contact"));
-      if (tag.value("tag", std::string()) == name && tag_type == type) {
+      if (same_name(tag.value("tag", std::string()), name) && tag_type == type) {
         Envelope existing;
         existing.data_key = spec.data_key;
         existing.data = tag;

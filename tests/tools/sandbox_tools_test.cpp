@@ -436,6 +436,13 @@ TEST_F(SandboxTools, CreateTagReturnsTheExistingTag) {
   EXPECT_EQ(store("GET", "/tags")["meta"]["total"], "1");
 }
 
+TEST_F(SandboxTools, CreateTagMatchesTheExistingNameIgnoringCase) {
+  json envelope = call("activecampaign_create_tag", {{"Tag", "vip"}});
+  ASSERT_EQ(log().size(), 1u) << envelope.dump();
+  EXPECT_EQ(envelope["Tag"]["id"], "1");
+  EXPECT_EQ(envelope["ErrorMessage"], "");
+}
+
 TEST_F(SandboxTools, CreateTagCreatesANewTag) {
   json envelope = call("activecampaign_create_tag",
                        {{"Tag", "VIP"}, {"TagType", "template"}, {"Description", "Templates"}});
