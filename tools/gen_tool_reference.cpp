@@ -1,0 +1,363 @@
+// Writes schemas/README.md, the people's reference of every tool, from the schemas embedded in the
+// binary; `--check` tells whether the committed file still matches them.
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tools/embedded_schemas.hpp"
+#include "tools/envelope.hpp"
+
+namespace {
+
+// Ordered, so parameters and steps appear as their authors listed them.
+using json = nlohmann::ordered_json;
+
+struct SchemaFile {
+  std::string name;  // "tags.json"
+  json document;     // {"resource": ..., "tools": [...]}
+};
+
+// Every tool description ends with this summary of the envelope; the reference explains the
+// envelope once at the top instead.
+constexpr std::string_view kEnvelopeSentence = " Returns the envelope {";
+
+// Parameters are listed to any depth; the data only two levels deep, enough to say what it holds.
+constexpr int kParameterLevels = 16;
+constexpr int kDataLevels = 2;
+
+// Prose for Markdown: no raw HTML (descriptions say "{<data>, ...}"), one line.
+std::string text(std::string_view raw) {
+  std::string out;
+  for (char c : raw) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string code(std::string_view raw) { return "`" + std::string(raw) + "`"; }
+
+// A table row; a '|' inside a cell (a pattern, say) must not end the cell.
+std::string row(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const auto& cell : cells) {
+    std::string escaped;
+    for (char c : cell) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+    out += " " + escaped + " |";
+  }
+  return out + "\n";
+}
+
+std::string scalar(const json& value) {
+  if (value.is_string()) {
+    const auto& s = value.get_ref<const std::string&>();
+    return s.empty() ? "\"\"" : s;
+  }
+  return value.dump();
+}
+
+std::string type_of(const json& schema) {
+  if (!schema.is_object()) return "any";
+  if (schema.contains("const")) return "constant " + code(scalar(schema.at("const")));
+  for (const char* combinator : {"anyOf", "oneOf"}) {
+    if (!schema.contains(combinator)) continue;
+    std::string out;
+    for (const auto& branch : schema.at(combinator))
+      out += (out.empty() ? "" : " or ") + type_of(branch);
+    return out;
+  }
+  const json type = schema.value("type", json());
+  std::string name;
+  if (type.is_string()) {
+    name = type.get<std::string>();
+  } else if (type.is_array()) {
+    for (const auto& t : type) name += (name.empty() ? "" : " or ") + t.get<std::string>();
+  } else {
+    return "any";
+  }
+  if (name == "array" && schema.contains("items")) name += " of " + type_of(schema.at("items"));
+  return name;
+}
+
+std::string constraints_of(const json& schema) {
+  std::vector<std::string> parts;
+  auto add = [&](const char* key, const std::string& label) {
+    if (schema.contains(key)) parts.push_back(label + " " + code(scalar(schema.at(key))));
+  };
+  add("default", "default");
+  add("minimum", "min");
+  add("exclusiveMinimum", "greater than");
+  add("maximum", "max");
+  add("exclusiveMaximum", "less than");
+  add("minLength", "min length");
+  add("maxLength", "max length");
+  add("minItems", "min items");
+  add("maxItems", "max items");
+  add("multipleOf", "multiple of");
+  add("format", "format");
+  add("pattern", "pattern");
+  if (schema.contains("enum")) {
+    std::string values;
+    for (const auto& v : schema.at("enum"))
+      values += (values.empty() ? "" : ", ") + code(scalar(v));
+    parts.push_back("one of " + values);
+  }
+  if (schema.value("uniqueItems", false)) parts.push_back("unique items");
+  if (schema.contains("items") && !schema.at("items").contains("properties")) {
+    if (auto each = constraints_of(schema.at("items")); !each.empty()) {
+      parts.push_back("each item: " + each);
+    }
+  }
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out;
+}
+
+bool is_required(const json& parent, const std::string& name) {
+  const json required = parent.value("required", json::array());
+  return std::find(required.begin(), required.end(), json(name)) != required.end();
+}
+
+// The properties under `schema` (an object, or an array of objects) as "Parent.child" or
+// "Parent[].child" rows, `levels` deep; `cells` makes one row from (path, parent, name, property).
+template <typename Cells>
+void nested_rows(const json& schema, const std::string& path, int levels, Cells cells,
+                 std::string& out) {
+  if (levels == 0 || !schema.is_object()) return;
+  if (schema.contains("items")) {
+    nested_rows(schema.at("items"), path + "[]", levels, cells, out);
+    return;
+  }
+  if (!schema.contains("properties")) return;
+  for (const auto& [name, property] : schema.at("properties").items()) {
+    const std::string child = path.empty() ? name : path + "." + name;
+    out += row(cells(child, schema, name, property));
+    nested_rows(property, child, levels - 1, cells, out);
+  }
+}
+
+std::string parameters_section(const json& input_schema) {
+  std::string rows;
+  nested_rows(
+      input_schema, "", kParameterLevels,
+      [](const std::string& path, const json& parent, const std::string& name,
+         const json& property) {
+        return std::vector<std::string>{
+            code(path), type_of(property), is_required(parent, name) ? "yes" : "",
+            constraints_of(property), text(property.value("description", ""))};
+      },
+      rows);
+  std::string out = rows.empty() ? "**Parameters:** none.\n\n"
+                                 : "| Parameter | Type | Required | Constraints | Description |\n"
+                                   "|---|---|---|---|---|\n" +
+                                       rows + "\n";
+  // Rules that tie parameters together (e.g. exactly one of two) have no row; show them as written.
+  json rules = json::object();
+  for (const char* key : {"allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+                          "dependentRequired", "minProperties", "maxProperties"}) {
+    if (input_schema.contains(key)) rules[key] = input_schema.at(key);
+  }
+  if (!rules.empty()) out += "**Rules across parameters:** " + code(rules.dump()) + "\n\n";
+  return out;
+}
+
+std::string data_section(const json& tool) {
+  const std::string key = tool.at("dataKey").get<std::string>();
+  const json& schema = tool.at("dataSchema");
+  const json empty = tool.value("emptyData", json::object());
+  std::string out = "**Data** " + code(key) + " (" + type_of(schema) + ")";
+  if (schema.contains("description")) {
+    std::string description = text(schema.at("description").get<std::string>());
+    if (!description.ends_with('.')) description += '.';
+    out += ": " + description;
+  } else {
+    out += ".";
+  }
+  out += " On failure: " + code(empty.dump()) + ".\n\n";
+  std::string rows;
+  nested_rows(
+      schema, key, kDataLevels,
+      [](const std::string& path, const json&, const std::string&, const json& property) {
+        return std::vector<std::string>{code(path), type_of(property),
+                                        text(property.value("description", ""))};
+      },
+      rows);
+  if (!rows.empty()) out += "| Field | Type | Description |\n|---|---|---|\n" + rows + "\n";
+  return out;
+}
+
+std::string call(const json& upstream_row) {
+  return code(upstream_row.at("method").get<std::string>() + " " +
+              upstream_row.at("path").get<std::string>());
+}
+
+std::string upstream_section(const json& tool) {
+  if (tool.contains("upstream"))
+    return "**ActiveCampaign call:** " + call(tool.at("upstream")) + ".\n\n";
+  std::string out = "**ActiveCampaign calls:** several steps (handler " +
+                    code(tool.at("handler").get<std::string>()) + "), using:\n\n";
+  const json steps = tool.value("steps", json::object());
+  for (const auto& [step, step_row] : steps.items()) {
+    out += "- " + code(step) + ": " + call(step_row) + "\n";
+  }
+  return out + "\n";
+}
+
+std::string marks(const json& annotations) {
+  std::string out;
+  for (const auto& [hint, label] :
+       {std::pair{"readOnlyHint", "read-only"}, std::pair{"destructiveHint", "destructive"},
+        std::pair{"idempotentHint", "idempotent"}}) {
+    if (annotations.value(hint, false)) out += (out.empty() ? "" : ", ") + std::string(label);
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string description_of(const json& tool) {
+  std::string description = tool.at("description").get<std::string>();
+  if (auto at = description.find(kEnvelopeSentence); at != std::string::npos) {
+    description.erase(at);
+  }
+  return text(description);
+}
+
+std::string introduction() {
+  using acmcp::tools::kCompleted, acmcp::tools::kInvalidInput, acmcp::tools::kNoResponse;
+  std::ostringstream out;
+  out << "# Tool reference\n\n"
+      << "Generated from `schemas/*.json` by `tools/gen_tool_reference.cpp`: do not edit by "
+         "hand. After changing a schema, regenerate it with\n\n"
+      << "```sh\ncmake --build build --target tool-reference\n```\n\n"
+      << "(which runs `build/gen-tool-reference --output schemas/README.md`). The test "
+         "`tool_reference_up_to_date` fails while this file is out of date.\n\n"
+      << "## The result envelope\n\n"
+      << "Every tool answers with the same JSON object, as `structuredContent` and as one text "
+         "block; `isError` is true exactly when `ErrorMessage` is not empty.\n\n"
+      << "| Key | Value |\n|---|---|\n"
+      << "| *data key* | the business data, under the tool's own key (see each tool); its "
+         "empty shape (usually `{}`) on failure |\n"
+      << "| `OriginalStatusCode` | HTTP status of the last ActiveCampaign response; 0 when none "
+         "came back |\n"
+      << "| `StatusCode` | see below |\n"
+      << "| `ErrorMessage` | empty on success; otherwise what went wrong, in a sentence |\n\n"
+      << "| StatusCode | Meaning |\n|---|---|\n"
+      << "| " << kInvalidInput
+      << " | the arguments are invalid; nothing was sent to ActiveCampaign |\n"
+      << "| " << kCompleted
+      << " | ActiveCampaign answered (with any HTTP status): success when `ErrorMessage` is "
+         "empty, else `OriginalStatusCode` and `ErrorMessage` say why |\n"
+      << "| " << kNoResponse
+      << " | no usable answer (timeout, refused or reset connection, TLS failure, body not "
+         "JSON); the call may be retried |\n\n"
+      << "The tool descriptions served to clients end with a sentence summarising this envelope; "
+         "it is left out below. Integer parameters also accept numeric strings and booleans "
+         "accept \"true\"/\"false\". A nested parameter (`Parent[].child`) marked required is "
+         "required within its parent. ActiveCampaign paths are relative to "
+         "`https://ACCOUNT.api-us1.com/api/3`.\n\n";
+  return out.str();
+}
+
+std::string render_reference(const std::vector<SchemaFile>& files) {
+  std::string out = introduction();
+  out += "## Tools\n\n";
+  for (const auto& file : files) {
+    out += "**" + file.document.at("resource").get<std::string>() + "** (`schemas/" + file.name +
+           "`)\n\n| Tool | Title | Read-only | Destructive | Idempotent |\n|---|---|---|---|---|\n";
+    for (const auto& tool : file.document.at("tools")) {
+      const std::string name = tool.at("name").get<std::string>();
+      const json& hints = tool.at("annotations");
+      auto mark = [&](const char* hint) { return hints.value(hint, false) ? "yes" : ""; };
+      out += row({"[" + code(name) + "](#" + name + ")", text(tool.at("title").get<std::string>()),
+                  mark("readOnlyHint"), mark("destructiveHint"), mark("idempotentHint")});
+    }
+    out += "\n";
+  }
+  for (const auto& file : files) {
+    out += "## " + file.document.at("resource").get<std::string>() + "\n\n";
+    for (const auto& tool : file.document.at("tools")) {
+      const std::string name = tool.at("name").get<std::string>();
+      out += "<a id=\"" + name + "\"></a>\n\n### " + text(tool.at("title").get<std::string>()) +
+             "\n\n" + code(name) + " (" + marks(tool.at("annotations")) + ")\n\n" +
+             description_of(tool) + "\n\n" + parameters_section(tool.at("inputSchema")) +
+             data_section(tool) + upstream_section(tool);
+    }
+  }
+  while (out.ends_with("\n\n")) out.pop_back();
+  return out;
+}
+
+std::vector<SchemaFile> load_schema_files() {
+  std::vector<SchemaFile> files;
+  for (const auto& file : acmcp::tools::embedded_schema_files()) {
+    json document = json::parse(file.content);
+    if (document.contains("tools")) files.push_back({std::string(file.name), std::move(document)});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const SchemaFile& a, const SchemaFile& b) { return a.name < b.name; });
+  return files;
+}
+
+int usage(const char* program) {
+  std::cerr << "usage: " << program << "                  write the tool reference to stdout\n"
+            << "       " << program << " --output FILE    write it to FILE\n"
+            << "       " << program << " --check FILE     exit 1 unless FILE is up to date\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (!(argc == 1 || (argc == 3 && (mode == "--output" || mode == "--check")))) {
+    return usage(argv[0]);
+  }
+  std::string reference;
+  try {
+    reference = render_reference(load_schema_files());
+  } catch (const std::exception& error) {
+    std::cerr << argv[0] << ": cannot read the embedded schemas: " << error.what() << "\n";
+    return 2;
+  }
+  if (argc == 1) {
+    std::cout << reference;
+    return std::cout.good() ? 0 : 1;
+  }
+  const std::string path = argv[2];
+  if (mode == "--output") {
+    std::ofstream file(path, std::ios::binary);
+    file << reference;
+    if (!file.flush()) {
+      std::cerr << argv[0] << ": cannot write " << path << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  std::ifstream file(path, std::ios::binary);
+  const std::string current{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file && current == reference) return 0;
+  std::cerr << path
+            << (file ? " is out of date: it does not match the tool definitions in schemas/*.json."
+                     : " cannot be read.")
+            << "\nRegenerate it with `cmake --build <build dir> --target tool-reference`, or:\n  "
+            << argv[0] << " --output " << path << "\n";
+  return 1;
+}
