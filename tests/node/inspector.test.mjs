@@ -1,0 +1,44 @@
+// The MCP Inspector's CLI mode (mcp-inspector --cli) driving the server over stdio, as a developer
+// would from a shell.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { runInspector, serverBinary } from './harness.mjs';
+
+function parseOutput(run) {
+  assert.equal(run.code, 0, `Inspector CLI exited with ${run.code}\nstderr: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+describe('MCP Inspector CLI over stdio', () => {
+  it('tools/list prints every tool with its schemas', async () => {
+    const output = parseOutput(await runInspector([serverBinary(), '--sandbox', '--method', 'tools/list']));
+    assert.ok(output.tools.length >= 18, `only ${output.tools.length} tools`);
+    const getTags = output.tools.find((tool) => tool.name === 'activecampaign_get_many_tags');
+    assert.ok(getTags, 'activecampaign_get_many_tags is listed');
+    assert.equal(getTags.inputSchema.type, 'object');
+    assert.equal(getTags.outputSchema.type, 'object');
+  });
+
+  it('tools/call of activecampaign_get_many_tags returns StatusCode 200', async () => {
+    const output = parseOutput(await runInspector([
+      serverBinary(), '--sandbox', '--method', 'tools/call',
+      '--tool-name', 'activecampaign_get_many_tags', '--tool-arg', 'Limit=5', '--tool-arg', 'Offset=0',
+    ]));
+    assert.notEqual(output.isError, true);
+    assert.equal(output.structuredContent.StatusCode, 200);
+    assert.equal(output.structuredContent.ErrorMessage, '');
+    assert.ok(Array.isArray(output.structuredContent.Tags.Tags));
+    assert.deepEqual(JSON.parse(output.content[0].text), output.structuredContent);
+  });
+
+  it('tools/call with an invalid argument returns StatusCode -1', async () => {
+    const output = parseOutput(await runInspector([
+      serverBinary(), '--sandbox', '--method', 'tools/call',
+      '--tool-name', 'activecampaign_get_many_tags', '--tool-arg', 'Limit=1000',
+    ]));
+    assert.equal(output.isError, true);
+    assert.equal(output.structuredContent.StatusCode, -1);
+    assert.match(output.structuredContent.ErrorMessage, /Limit/);
+  });
+});
