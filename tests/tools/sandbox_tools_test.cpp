@@ -3,102 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/use_future.hpp>
-#include <map>
-#include <memory>
-#include <thread>
-
-#include "activecampaign/client.hpp"
-#include "sandbox/sandbox_server.hpp"
-#include "tool_test_support.hpp"
+#include "sandbox_fixture.hpp"
 
 namespace acmcp::tools {
 namespace {
 
 using ::testing::HasSubstr;
-using json = nlohmann::json;
-using Query = std::multimap<std::string, std::string>;
-
-class SandboxTools : public ::testing::Test {
- protected:
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-  std::thread runner{[this] { io.run(); }};
-  std::unique_ptr<sandbox::SandboxServer> sandbox;
-  std::unique_ptr<ac::Client> client;
-  std::unique_ptr<ToolRegistry> registry;
-
-  void SetUp() override {
-    sandbox = std::make_unique<sandbox::SandboxServer>(io.get_executor());
-    ac::ClientConfig config;
-    config.api_url = sandbox->base_url();
-    config.token = sandbox->token();
-    config.timeout = std::chrono::milliseconds(3000);
-    config.max_retries = 0;  // a fault then shows on the first attempt
-    config.max_rps = 0;
-    config.backoff_base = std::chrono::milliseconds(1);
-    config.backoff_max = std::chrono::milliseconds(2);
-    client = std::make_unique<ac::Client>(io.get_executor(), config);
-    registry = std::make_unique<ToolRegistry>(*client);
-  }
-
-  void TearDown() override {
-    sandbox->stop();
-    registry.reset();
-    client.reset();
-    guard.reset();
-    io.stop();
-    runner.join();
-    sandbox.reset();
-  }
-
-  // Calls a tool and returns the envelope (structuredContent), checking the result's form.
-  json call(const std::string& tool, json args) {
-    json result = boost::asio::co_spawn(io, registry->call_tool(tool, std::move(args), {}),
-                                        boost::asio::use_future)
-                      .get();
-    const json& envelope = result.at("structuredContent");
-    EXPECT_EQ(result.at("isError").get<bool>(),
-              !envelope.at("ErrorMessage").get<std::string>().empty());
-    EXPECT_EQ(result.at("content").at(0).at("text").get<std::string>(), envelope.dump());
-    return envelope;
-  }
-
-  std::vector<sandbox::RecordedRequest> log() const { return sandbox->requests(); }
-
-  // Answers every request with a connection reset.
-  void reset_everything() {
-    sandbox::Fault fault;
-    fault.kind = sandbox::Fault::Kind::Reset;
-    fault.count = -1;
-    sandbox->add_fault(fault);
-  }
-
-  void answer(const std::string& method, const std::string& path, int status,
-              std::string body = "{}") {
-    sandbox::Fault fault;
-    fault.kind = sandbox::Fault::Kind::Status;
-    fault.method = method;
-    fault.path_prefix = path;
-    fault.status = status;
-    fault.body = std::move(body);
-    fault.count = -1;
-    sandbox->add_fault(fault);
-  }
-
-  json store(const std::string& method, const std::string& path, Query query = {}) {
-    return sandbox->handle(method, path, query, nullptr).second;
-  }
-};
-
-void expect_request(const sandbox::RecordedRequest& request, const std::string& method,
-                    const std::string& path, const Query& query = {}, const json& body = nullptr) {
-  EXPECT_EQ(request.method, method);
-  EXPECT_EQ(request.path, path);
-  EXPECT_EQ(request.query, query);
-  EXPECT_EQ(request.body, body);
-}
 
 // ---------- Every tool: invalid arguments send nothing; no usable answer is StatusCode 500.
 
