@@ -1,0 +1,43 @@
+// Request checks for the HTTP transport that need no sockets: Origin and Host allow-lists
+// (DNS-rebinding protection) and bearer-token authentication in constant time.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acmcp::transport {
+
+// True when both strings are equal; the time taken depends only on their lengths.
+bool constant_time_equals(std::string_view a, std::string_view b);
+
+// The token of an "Authorization: Bearer <token>" value (scheme case-insensitive), else nullopt.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
+
+// The host name of a Host header value or an authority: lower-cased, port removed, IPv6
+// literals keep their brackets ("[::1]:8080" -> "[::1]").
+std::string host_name(std::string_view authority);
+
+// An origin in normal form ("scheme://host[:port]", lower-cased, no trailing slash); nullopt
+// when the text is not an http(s) origin (e.g. "null").
+std::optional<std::string> normalize_origin(std::string_view origin);
+
+// Decides which Origin and Host headers a request may carry. Origins on localhost, 127.0.0.1
+// and [::1] (any port, http or https) are always allowed; `extra_origins` adds more.
+class OriginPolicy {
+ public:
+  // `check_host`: reject Host headers that do not name this machine's loopback names or the
+  // host of an allowed origin (used when the server listens on a loopback address).
+  OriginPolicy(const std::vector<std::string>& extra_origins, bool check_host);
+
+  bool origin_allowed(std::string_view origin) const;
+  // `host` is the Host header value; an absent header is passed as empty.
+  bool host_allowed(std::string_view host) const;
+
+ private:
+  std::vector<std::string> origins_;  // normalized
+  std::vector<std::string> hosts_;    // host names of the extra origins
+  bool check_host_;
+};
+
+}  // namespace acmcp::transport

@@ -1,0 +1,941 @@
+// End-to-end tests of the Streamable HTTP transport: a real HttpTransport on a loopback port with
+// real MCP sessions over fake tools, driven by a raw HTTP client.
+#include "transport/http_transport.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <future>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "http/http_client.hpp"
+#include "mcp/fake_tools.hpp"
+
+namespace acmcp::test {
+namespace {
+
+using transport::HttpOptions;
+using transport::HttpTransport;
+
+json rpc(int id, const std::string& method, json params = json::object()) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+json initialize_request(const std::string& version = "2025-11-25") {
+  return rpc(1, "initialize",
+             {{"protocolVersion", version},
+              {"capabilities", json::object()},
+              {"clientInfo", {{"name", "http-test"}, {"version", "1"}}}});
+}
+
+class HttpTransportTest : public ::testing::Test {
+ protected:
+  void TearDown() override { stop(0ms); }
+
+  void start(HttpOptions options = {}) {
+    options.port = 0;
+    transport_ = std::make_unique<HttpTransport>(
+        io_.io.get_executor(), std::move(options), [this](mcp::MessageSink sink) {
+          auto session =
+              mcp::Session::create(io_.io.get_executor(), tools_,
+                                   mcp::ServerInfo{"test", "1.0", "Test"}, "", std::move(sink));
+          std::lock_guard lock(mutex_);
+          sessions_.push_back(session);
+          return session;
+        });
+    transport_->start();
+    port_ = transport_->port();
+  }
+
+  // Runs shutdown(grace) to completion; false if it did not finish in time.
+  bool stop(std::chrono::milliseconds grace) {
+    if (!transport_ || stopped_) return true;
+    stopped_ = true;
+    auto done = asio::co_spawn(io_.io, transport_->shutdown(grace), asio::use_future);
+    return done.wait_for(10s) == std::future_status::ready;
+  }
+
+  std::future<void> stop_async(std::chrono::milliseconds grace) {
+    stopped_ = true;
+    return asio::co_spawn(io_.io, transport_->shutdown(grace), asio::use_future);
+  }
+
+  std::shared_ptr<mcp::Session> last_session() {
+    std::lock_guard lock(mutex_);
+    return sessions_.empty() ? nullptr : sessions_.back();
+  }
+
+  std::optional<HttpResult> post(HttpClient& client, const json& message,
+                                 const std::string& session_id = "", Headers headers = {}) {
+    if (!session_id.empty()) headers.emplace_back("Mcp-Session-Id", session_id);
+    return client.request("POST", "/mcp", message.dump(), headers);
+  }
+
+  // Initializes a session and returns its id ("" on failure).
+  std::string initialize(HttpClient& client, const std::string& version = "2025-11-25") {
+    auto reply = post(client, initialize_request(version));
+    if (!reply || reply->status != 200) return "";
+    post(client, {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}},
+         reply->header("mcp-session-id"));
+    return reply->header("mcp-session-id");
+  }
+
+  // Waits until `condition` holds or `timeout` passes.
+  template <typename Condition>
+  bool eventually(Condition condition, std::chrono::milliseconds timeout = 3s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(2ms);
+    }
+    return true;
+  }
+
+  FakeTools tools_;
+  RunningIo io_;
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<mcp::Session>> sessions_;
+  std::unique_ptr<HttpTransport> transport_;
+  std::uint16_t port_ = 0;
+  bool stopped_ = false;
+};
+
+// --- start ---
+
+TEST_F(HttpTransportTest, PortZeroPicksAFreePort) {
+  start();
+  EXPECT_NE(port_, 0);
+}
+
+TEST_F(HttpTransportTest, StartFailsClearlyWhenThePortIsTaken) {
+  start();
+  HttpOptions options;
+  options.port = port_;
+  HttpTransport second(io_.io.get_executor(), options, [](mcp::MessageSink) { return nullptr; });
+  try {
+    second.start();
+    FAIL() << "start() should have thrown";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(std::to_string(port_)), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(HttpTransportTest, StartRejectsAnInvalidAddress) {
+  HttpOptions options;
+  options.host = "not an address";
+  HttpTransport bad(io_.io.get_executor(), options, [](mcp::MessageSink) { return nullptr; });
+  EXPECT_THROW(bad.start(), std::runtime_error);
+}
+
+// --- sessions ---
+
+TEST_F(HttpTransportTest, InitializeIssuesASessionId) {
+  start();
+  HttpClient client(port_);
+  auto reply = post(client, initialize_request());
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("content-type"), "application/json");
+  const std::string id = reply->header("mcp-session-id");
+  EXPECT_EQ(id.size(), 32u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(reply->json()["result"]["protocolVersion"], "2025-11-25");
+  EXPECT_EQ(transport_->session_count(), 1u);
+}
+
+TEST_F(HttpTransportTest, EachInitializeGetsItsOwnSession) {
+  start();
+  HttpClient client(port_);
+  const auto first = initialize(client);
+  const auto second = initialize(client);
+  EXPECT_FALSE(first.empty());
+  EXPECT_NE(first, second);
+  EXPECT_EQ(transport_->session_count(), 2u);
+}
+
+TEST_F(HttpTransportTest, FailedInitializeIssuesNoSession) {
+  start();
+  HttpClient client(port_);
+  auto reply = post(client, rpc(1, "initialize", json::object()));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_TRUE(reply->json().contains("error"));
+  EXPECT_EQ(reply->header("mcp-session-id"), "");
+  EXPECT_EQ(transport_->session_count(), 0u);
+}
+
+TEST_F(HttpTransportTest, ToolsListWithTheSessionId) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply = post(client, rpc(2, "tools/list"), id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->json()["id"], 2);
+  EXPECT_EQ(reply->json()["result"]["tools"].size(), tools_.tool_definitions().size());
+}
+
+TEST_F(HttpTransportTest, RequestWithoutSessionIdIs400) {
+  start();
+  HttpClient client(port_);
+  initialize(client);
+  auto reply = post(client, rpc(2, "tools/list"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  const json body = reply->json();
+  EXPECT_TRUE(body["id"].is_null());
+  EXPECT_EQ(body["error"]["code"], -32000);
+  EXPECT_EQ(body["error"]["message"], "Bad Request: Mcp-Session-Id header is required");
+}
+
+TEST_F(HttpTransportTest, UnknownSessionIdIs404) {
+  start();
+  HttpClient client(port_);
+  auto reply = post(client, rpc(2, "tools/list"), "0123456789abcdef0123456789abcdef");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 404);
+  EXPECT_EQ(reply->json()["error"]["code"], -32001);
+}
+
+TEST_F(HttpTransportTest, DeleteEndsTheSession) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto deleted = client.request("DELETE", "/mcp", "", {{"Mcp-Session-Id", id}});
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 204);
+  auto after = post(client, rpc(2, "tools/list"), id);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 404);
+  EXPECT_EQ(transport_->session_count(), 0u);
+}
+
+TEST_F(HttpTransportTest, DeleteWithoutSessionIdIs400) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("DELETE", "/mcp");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+}
+
+TEST_F(HttpTransportTest, DeleteCancelsInFlightCalls) {
+  start();
+  HttpClient caller(port_);
+  const auto id = initialize(caller);
+  caller.send("POST", "/mcp",
+              rpc(5, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 5000}}}}).dump(),
+              {{"Mcp-Session-Id", id}});
+  ASSERT_TRUE(eventually([&] { return last_session()->in_flight() == 1; }));
+  HttpClient other(port_);
+  ASSERT_EQ(other.request("DELETE", "/mcp", "", {{"Mcp-Session-Id", id}})->status, 204);
+  EXPECT_TRUE(eventually([&] { return tools_.saw_cancellation.load(); }));
+  auto reply = caller.read_response(3s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 202);
+}
+
+TEST_F(HttpTransportTest, IdleSessionExpires) {
+  HttpOptions options;
+  options.session_idle_timeout = 100ms;
+  start(options);
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  ASSERT_FALSE(id.empty());
+  EXPECT_TRUE(eventually([&] { return transport_->session_count() == 0; }, 2s));
+  auto reply = post(client, rpc(2, "ping"), id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 404);
+}
+
+TEST_F(HttpTransportTest, UsedSessionDoesNotExpire) {
+  HttpOptions options;
+  options.session_idle_timeout = 300ms;
+  start(options);
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(100ms);
+    auto reply = post(client, rpc(10 + i, "ping"), id);
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->status, 200) << "ping " << i;
+  }
+}
+
+// --- POST answers ---
+
+TEST_F(HttpTransportTest, NotificationGets202WithoutBody) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply = post(client, {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 202);
+  EXPECT_TRUE(reply->body.empty());
+}
+
+TEST_F(HttpTransportTest, ClientResponseGets202) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply = post(client, {{"jsonrpc", "2.0"}, {"id", 99}, {"result", json::object()}}, id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 202);
+}
+
+TEST_F(HttpTransportTest, CallWithoutNotificationsIsJson) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply =
+      post(client, rpc(3, "tools/call", {{"name", "echo"}, {"arguments", {{"a", 1}}}}), id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("content-type"), "application/json");
+  EXPECT_EQ(reply->json()["result"]["structuredContent"]["a"], 1);
+}
+
+TEST_F(HttpTransportTest, ProgressMakesTheAnswerAnEventStream) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply =
+      post(client,
+           rpc(4, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", "tok"}}}}), id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("content-type"), "text/event-stream");
+  const auto events = reply->events();
+  ASSERT_EQ(events.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(events[i]["method"], "notifications/progress");
+    EXPECT_EQ(events[i]["params"]["progressToken"], "tok");
+  }
+  EXPECT_EQ(events[3]["id"], 4);
+  EXPECT_EQ(events[3]["result"]["structuredContent"]["done"], true);
+}
+
+TEST_F(HttpTransportTest, ConnectionIsReusableAfterAnEventStream) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  post(client, rpc(4, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", 1}}}}), id);
+  auto reply = post(client, rpc(5, "ping"), id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->json()["id"], 5);
+}
+
+TEST_F(HttpTransportTest, JsonOnlyClientGetsJsonDespiteProgress) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply = post(
+      client, rpc(4, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", "tok"}}}}),
+      id, {{"Accept", "application/json"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->header("content-type"), "application/json");
+  EXPECT_EQ(reply->json()["id"], 4);
+}
+
+TEST_F(HttpTransportTest, LogRecordDuringACallUpgradesItsAnswerToAnEventStream) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  ASSERT_EQ(post(client, rpc(2, "logging/setLevel", {{"level", "info"}}), id)->status, 200);
+  client.send("POST", "/mcp",
+              rpc(3, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 200}}}}).dump(),
+              {{"Mcp-Session-Id", id}});
+  ASSERT_TRUE(eventually([&] { return last_session()->in_flight() == 1; }));
+  last_session()->forward_log(spdlog::level::info, "working on it");
+  auto reply = client.read_response(3s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->header("content-type"), "text/event-stream");
+  const auto events = reply->events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0]["method"], "notifications/message");
+  EXPECT_EQ(events[0]["params"]["data"], "working on it");
+  EXPECT_EQ(events[1]["id"], 3);
+}
+
+TEST_F(HttpTransportTest, BatchIsRejectedByNewerProtocols) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply = post(client, json::array({rpc(2, "ping"), rpc(3, "ping")}), id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->json()["error"]["code"], -32600);
+}
+
+TEST_F(HttpTransportTest, BatchWorksFor20250326Sessions) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client, "2025-03-26");
+  auto reply = post(client, json::array({rpc(2, "ping"), rpc(3, "ping")}), id,
+                    {{"MCP-Protocol-Version", "2025-03-26"}});
+  ASSERT_TRUE(reply);
+  const json body = reply->json();
+  ASSERT_TRUE(body.is_array());
+  EXPECT_EQ(body.size(), 2u);
+}
+
+// --- request validation ---
+
+TEST_F(HttpTransportTest, MalformedJsonIs400WithParseError) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", "{not json");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_EQ(reply->json()["error"]["code"], -32700);
+  EXPECT_TRUE(reply->json()["id"].is_null());
+}
+
+TEST_F(HttpTransportTest, WrongContentTypeIs415) {
+  start();
+  HttpClient client(port_);
+  auto reply =
+      client.request("POST", "/mcp", initialize_request().dump(), {{"Content-Type", "text/plain"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 415);
+  EXPECT_EQ(reply->json()["error"]["code"], -32000);
+}
+
+TEST_F(HttpTransportTest, JsonContentTypeWithCharsetIsAccepted) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Content-Type", "application/json; charset=utf-8"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, AcceptWithNeitherTypeIs406) {
+  start();
+  HttpClient client(port_);
+  auto reply =
+      client.request("POST", "/mcp", initialize_request().dump(), {{"Accept", "text/html"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 406);
+  EXPECT_EQ(reply->json()["error"]["code"], -32000);
+}
+
+TEST_F(HttpTransportTest, MissingAcceptIsTreatedAsAnything) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(), {{"Accept", ""}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, WildcardAcceptIsEnough) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(), {{"Accept", "*/*"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, UnsupportedProtocolVersionIs400) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply = post(client, rpc(2, "ping"), id, {{"MCP-Protocol-Version", "1999-01-01"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_NE(reply->json()["error"]["message"].get<std::string>().find("Unsupported protocol"),
+            std::string::npos);
+}
+
+TEST_F(HttpTransportTest, SupportedOrAbsentProtocolVersionIsAccepted) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  EXPECT_EQ(post(client, rpc(2, "ping"), id, {{"MCP-Protocol-Version", "2025-11-25"}})->status,
+            200);
+  EXPECT_EQ(post(client, rpc(3, "ping"), id)->status, 200);
+}
+
+TEST_F(HttpTransportTest, OversizedBodyIs413) {
+  HttpOptions options;
+  options.body_limit = 1024;
+  start(options);
+  HttpClient client(port_);
+  const std::string big = json{{"jsonrpc", "2.0"},
+                               {"id", 1},
+                               {"method", "ping"},
+                               {"params", {{"pad", std::string(4096, 'x')}}}}
+                              .dump();
+  auto reply = client.request("POST", "/mcp", big);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 413);
+  EXPECT_EQ(reply->json()["error"]["code"], -32000);
+}
+
+TEST_F(HttpTransportTest, OversizedHeadersAre431) {
+  HttpOptions options;
+  options.header_limit = 1024;
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"X-Padding", std::string(4096, 'y')}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 431);
+}
+
+TEST_F(HttpTransportTest, MalformedHttpIs400) {
+  start();
+  HttpClient client(port_);
+  client.write_raw("THIS IS NOT HTTP\r\n\r\n");
+  auto reply = client.read_response();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+}
+
+// --- paths and methods ---
+
+TEST_F(HttpTransportTest, OtherPathsAre404) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/other", initialize_request().dump());
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 404);
+}
+
+TEST_F(HttpTransportTest, QueryStringOnMcpIsIgnored) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp?x=1", initialize_request().dump());
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, HealthzServesTheHealthObject) {
+  HttpOptions options;
+  options.health = [] { return json{{"status", "ok"}, {"sessions", 0}}; };
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("GET", "/healthz");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->json(), (json{{"status", "ok"}, {"sessions", 0}}));
+}
+
+TEST_F(HttpTransportTest, HealthzDefaultsToStatusOk) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("GET", "/healthz");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->json()["status"], "ok");
+}
+
+TEST_F(HttpTransportTest, OtherMethodsOnMcpAre405) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("PUT", "/mcp", "{}");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 405);
+  EXPECT_EQ(reply->header("allow"), "GET, POST, DELETE");
+}
+
+TEST_F(HttpTransportTest, KeepAliveServesManyRequestsOnOneConnection) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  for (int i = 0; i < 20; ++i) {
+    auto reply = post(client, rpc(100 + i, "ping"), id);
+    ASSERT_TRUE(reply) << i;
+    EXPECT_EQ(reply->json()["id"], 100 + i);
+  }
+}
+
+// --- security ---
+
+TEST_F(HttpTransportTest, ForeignOriginIs403) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Origin", "https://evil.example"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 403);
+  EXPECT_EQ(reply->json()["error"]["code"], -32000);
+}
+
+TEST_F(HttpTransportTest, LoopbackOriginIsAllowed) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Origin", "http://localhost:6274"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, ConfiguredOriginIsAllowed) {
+  HttpOptions options;
+  options.allowed_origins = {"https://app.example.com"};
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Origin", "https://app.example.com"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, RebindingHostIs403) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Host", "attacker.example:" + std::to_string(port_)}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 403);
+}
+
+TEST_F(HttpTransportTest, LocalhostHostIsAllowed) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Host", "localhost:" + std::to_string(port_)}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, MissingBearerIs401WithChallenge) {
+  HttpOptions options;
+  options.auth_token = "s3cret-token";
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump());
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 401);
+  EXPECT_EQ(reply->header("www-authenticate").rfind("Bearer", 0), 0u);
+  EXPECT_EQ(reply->body.find("s3cret"), std::string::npos);
+}
+
+TEST_F(HttpTransportTest, WrongBearerIs401) {
+  HttpOptions options;
+  options.auth_token = "s3cret-token";
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Authorization", "Bearer s3cret-tokeN"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 401);
+  EXPECT_EQ(reply->header("www-authenticate").rfind("Bearer", 0), 0u);
+}
+
+TEST_F(HttpTransportTest, RightBearerIsServed) {
+  HttpOptions options;
+  options.auth_token = "s3cret-token";
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/mcp", initialize_request().dump(),
+                              {{"Authorization", "Bearer s3cret-token"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, HealthzNeedsNoBearer) {
+  HttpOptions options;
+  options.auth_token = "s3cret-token";
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("GET", "/healthz");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+// --- GET streams ---
+
+TEST_F(HttpTransportTest, GetStreamReceivesSessionMessages) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  ASSERT_EQ(post(client, rpc(2, "logging/setLevel", {{"level", "info"}}), id)->status, 200);
+  HttpClient stream(port_);
+  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
+  auto head = stream.read_header();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-type"), "text/event-stream");
+  last_session()->forward_log(spdlog::level::warn, "heads up");
+  auto event = stream.next_event();
+  ASSERT_TRUE(event);
+  EXPECT_EQ((*event)["method"], "notifications/message");
+  EXPECT_EQ((*event)["params"]["level"], "warning");
+  EXPECT_EQ((*event)["params"]["data"], "heads up");
+}
+
+TEST_F(HttpTransportTest, SessionMessagesAreSplitAcrossStreamsNotDuplicated) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  post(client, rpc(2, "logging/setLevel", {{"level", "debug"}}), id);
+  HttpClient first(port_);
+  HttpClient second(port_);
+  for (auto* stream : {&first, &second}) {
+    stream->send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
+    ASSERT_EQ(stream->read_header()->status, 200);
+  }
+  for (int i = 0; i < 4; ++i) {
+    last_session()->forward_log(spdlog::level::info, "record " + std::to_string(i));
+  }
+  std::multiset<std::string> seen;
+  for (auto* stream : {&first, &second}) {
+    for (int i = 0; i < 2; ++i) {
+      auto event = stream->next_event(2s);
+      ASSERT_TRUE(event);
+      seen.insert((*event)["params"]["data"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(seen, (std::multiset<std::string>{"record 0", "record 1", "record 2", "record 3"}));
+  EXPECT_FALSE(first.next_event(100ms));
+  EXPECT_FALSE(second.next_event(100ms));
+}
+
+TEST_F(HttpTransportTest, GetStreamSendsKeepAliveComments) {
+  HttpOptions options;
+  options.sse_keepalive_interval = 50ms;
+  start(options);
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  HttpClient stream(port_);
+  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
+  ASSERT_EQ(stream.read_header()->status, 200);
+  EXPECT_FALSE(stream.next_event(300ms));
+  EXPECT_GE(stream.comments_seen(), 2);
+}
+
+TEST_F(HttpTransportTest, GetWithoutEventStreamAcceptIs406) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply =
+      client.request("GET", "/mcp", "", {{"Accept", "application/json"}, {"Mcp-Session-Id", id}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 406);
+}
+
+TEST_F(HttpTransportTest, GetForUnknownSessionIs404) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("GET", "/mcp", "",
+                              {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", "nope"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 404);
+}
+
+TEST_F(HttpTransportTest, DeleteEndsTheSessionsStreams) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  HttpClient stream(port_);
+  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
+  ASSERT_EQ(stream.read_header()->status, 200);
+  ASSERT_EQ(client.request("DELETE", "/mcp", "", {{"Mcp-Session-Id", id}})->status, 204);
+  EXPECT_FALSE(stream.next_event(2s));
+  EXPECT_TRUE(stream.stream_ended());
+}
+
+// --- stateless mode ---
+
+TEST_F(HttpTransportTest, StatelessServesToolsListWithoutInitialize) {
+  HttpOptions options;
+  options.stateless = true;
+  start(options);
+  HttpClient client(port_);
+  auto reply = post(client, rpc(1, "tools/list"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("mcp-session-id"), "");
+  EXPECT_TRUE(reply->json()["result"]["tools"].is_array());
+  EXPECT_EQ(transport_->session_count(), 0u);
+}
+
+TEST_F(HttpTransportTest, StatelessUsesTheHeaderVersion) {
+  HttpOptions options;
+  options.stateless = true;
+  start(options);
+  HttpClient client(port_);
+  auto reply = post(client, rpc(1, "ping"), "", {{"MCP-Protocol-Version", "2025-06-18"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(last_session()->protocol_version(), "2025-06-18");
+}
+
+TEST_F(HttpTransportTest, StatelessInitializeWorksWithoutSessionId) {
+  HttpOptions options;
+  options.stateless = true;
+  start(options);
+  HttpClient client(port_);
+  auto reply = post(client, initialize_request());
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("mcp-session-id"), "");
+  EXPECT_EQ(reply->json()["result"]["protocolVersion"], "2025-11-25");
+}
+
+TEST_F(HttpTransportTest, StatelessGetIs405) {
+  HttpOptions options;
+  options.stateless = true;
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("GET", "/mcp", "", {{"Accept", "text/event-stream"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 405);
+}
+
+TEST_F(HttpTransportTest, StatelessDeleteIs405) {
+  HttpOptions options;
+  options.stateless = true;
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("DELETE", "/mcp");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 405);
+}
+
+// --- limits and concurrency ---
+
+TEST_F(HttpTransportTest, SlowHeadersAreDropped) {
+  HttpOptions options;
+  options.header_read_timeout = 200ms;
+  start(options);
+  HttpClient client(port_);
+  const auto begin = std::chrono::steady_clock::now();
+  client.write_raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  EXPECT_TRUE(client.closed_by_server(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, 150ms);
+}
+
+TEST_F(HttpTransportTest, SlowBodyIsDropped) {
+  HttpOptions options;
+  options.body_read_timeout = 200ms;
+  start(options);
+  HttpClient client(port_);
+  client.write_raw(
+      "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 100\r\n\r\n{\"jsonrpc\"");
+  EXPECT_TRUE(client.closed_by_server(3s));
+}
+
+TEST_F(HttpTransportTest, IdleKeepAliveConnectionIsClosed) {
+  HttpOptions options;
+  options.keep_alive_timeout = 100ms;
+  start(options);
+  HttpClient client(port_);
+  ASSERT_TRUE(client.request("GET", "/healthz"));
+  EXPECT_TRUE(client.closed_by_server(3s));
+}
+
+TEST_F(HttpTransportTest, ConnectionsBeyondTheLimitGet503) {
+  HttpOptions options;
+  options.max_connections = 2;
+  start(options);
+  HttpClient first(port_);
+  HttpClient second(port_);
+  ASSERT_TRUE(first.request("GET", "/healthz"));
+  ASSERT_TRUE(second.request("GET", "/healthz"));
+  HttpClient third(port_);
+  auto reply = third.read_response(3s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 503);
+}
+
+TEST_F(HttpTransportTest, SlowCallDoesNotBlockPingOnAnotherConnection) {
+  start();
+  HttpClient slow(port_);
+  const auto id = initialize(slow);
+  slow.send("POST", "/mcp",
+            rpc(7, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 3000}}}}).dump(),
+            {{"Mcp-Session-Id", id}});
+  ASSERT_TRUE(eventually([&] { return last_session()->in_flight() == 1; }));
+  HttpClient fast(port_);
+  const auto begin = std::chrono::steady_clock::now();
+  auto reply = post(fast, rpc(8, "ping"), id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->json()["id"], 8);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 1s);
+}
+
+TEST_F(HttpTransportTest, ClientDisconnectDoesNotCancelTheCall) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  {
+    HttpClient caller(port_);
+    caller.send("POST", "/mcp",
+                rpc(7, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 100}}}}).dump(),
+                {{"Mcp-Session-Id", id}});
+    ASSERT_TRUE(eventually([&] { return last_session()->in_flight() == 1; }));
+  }
+  EXPECT_TRUE(eventually([&] { return tools_.finished.load() == 1; }));
+  EXPECT_FALSE(tools_.saw_cancellation);
+  EXPECT_EQ(post(client, rpc(8, "ping"), id)->status, 200);
+}
+
+TEST_F(HttpTransportTest, StatelessClientDisconnectCancelsTheCall) {
+  HttpOptions options;
+  options.stateless = true;
+  start(options);
+  {
+    HttpClient caller(port_);
+    caller.send("POST", "/mcp",
+                rpc(7, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 5000}}}}).dump());
+    ASSERT_TRUE(eventually([&] { return last_session() && last_session()->in_flight() == 1; }));
+  }
+  EXPECT_TRUE(eventually([&] { return tools_.saw_cancellation.load(); }));
+}
+
+TEST_F(HttpTransportTest, GracefulShutdownFinishesAnInFlightCall) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  client.send("POST", "/mcp",
+              rpc(9, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 300}}}}).dump(),
+              {{"Mcp-Session-Id", id}});
+  ASSERT_TRUE(eventually([&] { return last_session()->in_flight() == 1; }));
+  auto stopped = stop_async(5s);
+  auto reply = client.read_response(3s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->json()["result"]["structuredContent"]["slept"], 300);
+  EXPECT_EQ(stopped.wait_for(5s), std::future_status::ready);
+  HttpClient late(port_);
+  EXPECT_FALSE(late.connected() && late.request("GET", "/healthz", "", {}, 500ms));
+}
+
+TEST_F(HttpTransportTest, ShutdownCancelsCallsThatOutlastTheGrace) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  client.send("POST", "/mcp",
+              rpc(9, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 10000}}}}).dump(),
+              {{"Mcp-Session-Id", id}});
+  ASSERT_TRUE(eventually([&] { return last_session()->in_flight() == 1; }));
+  const auto begin = std::chrono::steady_clock::now();
+  auto stopped = stop_async(100ms);
+  auto reply = client.read_response(3s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 503);
+  EXPECT_EQ(stopped.wait_for(5s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 3s);
+  EXPECT_TRUE(tools_.saw_cancellation);
+}
+
+TEST_F(HttpTransportTest, ShutdownClosesIdleConnectionsAndStreams) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  HttpClient stream(port_);
+  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
+  ASSERT_EQ(stream.read_header()->status, 200);
+  EXPECT_TRUE(stop(1s));
+  EXPECT_TRUE(client.closed_by_server(2s));
+  EXPECT_FALSE(stream.next_event(2s));
+  EXPECT_TRUE(stream.stream_ended());
+}
+
+}  // namespace
+}  // namespace acmcp::test
