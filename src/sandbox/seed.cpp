@@ -55,6 +55,64 @@ void Store::seed() {
                        {"last_name", "Doe"},
                        {"sdate", timestamp_now()}});
   add("contactTags", {{"contact", "1"}, {"tag", "1"}});
+
+  add("accounts", {{"name", "Acme Inc"}, {"accountUrl", "https://acme.example.com"}});
+  add("accountContacts", {{"account", "1"}, {"contact", "1"}, {"jobTitle", "Head of Purchasing"}});
+
+  add("deals", {{"title", "Acme Inc - Annual Plan"},
+                {"description", "Annual subscription for the purchasing team."},
+                {"contact", "1"},
+                {"account", "1"},
+                {"group", "1"},
+                {"stage", "2"},
+                {"value", "500000"},
+                {"currency", "usd"},
+                {"hash", "5f0c2a9e"}});
+  add("notes", {{"note", "Kick-off call booked for next week."},
+                {"relid", "1"},
+                {"owner", {{"id", "1"}, {"type", "deal"}}}});
+
+  add("connections", {{"service", "demo-store"},
+                      {"externalid", "demo-store"},
+                      {"name", "Demo Store"},
+                      {"logoUrl", "https://store.example.com/logo.png"},
+                      {"linkUrl", "https://store.example.com"}});
+  add("ecomCustomers", {{"connectionid", "1"},
+                        {"externalid", "cust-1001"},
+                        {"email", "jane.doe@example.com"},
+                        {"acceptsMarketing", "1"},
+                        {"totalRevenue", "7900"},
+                        {"totalOrders", "1"},
+                        {"totalProducts", "2"},
+                        {"avgRevenuePerOrder", "7900"},
+                        {"avgProductCategory", "Toys"}});
+  add("ecomOrders", {{"externalid", "order-5001"},
+                     {"orderNumber", "5001"},
+                     {"connectionid", "1"},
+                     {"customerid", "1"},
+                     {"email", "jane.doe@example.com"},
+                     {"totalPrice", "7900"},
+                     {"totalProducts", "2"},
+                     {"currency", "USD"},
+                     {"orderUrl", "https://store.example.com/orders/5001"},
+                     {"externalCreatedDate", "2026-11-02T10:15:00-06:00"},
+                     {"orderDate", "2026-11-02T10:15:00-06:00"}});
+  add("ecomOrderProducts", {{"orderid", "1"},
+                            {"connectionid", "1"},
+                            {"externalid", "PROD-POGO"},
+                            {"sku", "POGO-12"},
+                            {"name", "Pogo Stick"},
+                            {"price", "4900"},
+                            {"quantity", "1"},
+                            {"category", "Toys"}});
+  add("ecomOrderProducts", {{"orderid", "1"},
+                            {"connectionid", "1"},
+                            {"externalid", "PROD-SK8"},
+                            {"sku", "SK8BOARD145"},
+                            {"name", "Skateboard"},
+                            {"price", "3000"},
+                            {"quantity", "1"},
+                            {"category", "Toys"}});
 }
 
 }  // namespace acmcp::sandbox

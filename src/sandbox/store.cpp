@@ -1,18 +1,20 @@
 // ActiveCampaign v3 semantics over in-memory tables: routing, CRUD, filters, paging, the special
 // endpoints (contact sync, list subscription, contact tags) and upstream-shaped errors.
 #include "sandbox/store.hpp"
+#include "sandbox/store_detail.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <exception>
 #include <functional>
 
 namespace acmcp::sandbox {
-namespace {
+namespace detail {
 
 using nlohmann::json;
 
@@ -102,7 +104,31 @@ std::string field_text(const json& row, const std::string& field) {
   return it == row.end() ? std::string() : text_of(*it);
 }
 
-bool compare(const std::string& op, const std::string& actual_raw, const std::string& wanted_raw) {
+}  // namespace detail
+
+using namespace detail;
+using nlohmann::json;
+
+namespace {
+
+bool compare_numbers(const std::string& op, double actual, double wanted) {
+  if (op == "eq") return actual == wanted;
+  if (op == "neq") return actual != wanted;
+  if (op == "lt") return actual < wanted;
+  if (op == "lte") return actual <= wanted;
+  if (op == "gt") return actual > wanted;
+  if (op == "gte") return actual >= wanted;
+  return false;
+}
+
+bool compare(const std::string& op, const std::string& actual_raw, const std::string& wanted_raw,
+             bool numeric = false) {
+  if (numeric) {
+    char* end = nullptr;
+    double wanted = std::strtod(wanted_raw.c_str(), &end);
+    if (end == wanted_raw.c_str()) return false;
+    return compare_numbers(op, std::strtod(actual_raw.c_str(), nullptr), wanted);
+  }
   auto actual = lower(actual_raw);
   auto wanted = lower(wanted_raw);
   if (op == "eq") return actual == wanted;
@@ -265,6 +291,8 @@ StoreResponse Store::route(std::string_view method, const std::vector<std::strin
     if (method == "GET" && spec->can_list) return list(*spec, query);
     if (method == "POST" && spec->can_create) {
       if (spec->plural == "contactLists") return subscribe_contact_list(body);
+      if (spec->plural == "dealGroups") return create_pipeline(body);
+      if (spec->plural == "dealStages") return create_stage(body, query);
       if (spec->plural == "contactTags") return add_contact_tag(body);
       return create(*spec, body);
     }
@@ -283,6 +311,7 @@ StoreResponse Store::route(std::string_view method, const std::vector<std::strin
     auto id = parse_id(seg[1]);
     if (!id) return not_found(*spec, seg[1]);
     if (method == "GET") return read(*spec, *id);
+    if (method == "PUT" && spec->plural == "dealStages") return update_stage(*id, body, query);
     if (method == "PUT") return update(*spec, *id, body);
     return remove(*spec, *id);
   }
@@ -293,6 +322,24 @@ StoreResponse Store::route(std::string_view method, const std::vector<std::strin
     auto id = parse_id(seg[1]);
     if (!id) return not_found(*spec, seg[1]);
     return contact_children(*id, seg[2]);
+  }
+  if (spec->plural == "deals" && seg[2] == "notes" && seg.size() <= 4) {
+    if (method != (seg.size() == 3 ? "POST" : "PUT"))
+      return not_allowed({seg.size() == 3 ? "POST" : "PUT"});
+    auto id = parse_id(seg[1]);
+    if (!id) return not_found(*spec, seg[1]);
+    std::optional<long long> note_id;
+    if (seg.size() == 4) {
+      note_id = parse_id(seg[3]);
+      if (!note_id) return not_found(*find_resource("notes"), seg[3]);
+    }
+    return deal_note(method, *id, note_id, body);
+  }
+  if (spec->plural == "ecomOrders" && seg.size() == 3 && seg[2] == "orderProducts") {
+    if (method != "GET") return not_allowed({"GET"});
+    auto id = parse_id(seg[1]);
+    if (!id) return not_found(*spec, seg[1]);
+    return order_products(*id, query);
   }
   return route_missing();
 }
@@ -308,11 +355,21 @@ json Store::render(const ResourceSpec& spec, const Row& row) const {
   json links = json::object();
   for (const auto& relation : spec.links) links[relation] = link(spec.plural, id, relation);
   out["links"] = std::move(links);
+  for (const auto& [name, source] : spec.aliases) out[name] = row.value(source, json());
+  if (!spec.custom_field_owner.empty() && out.contains("fields") && out["fields"].is_array())
+    for (auto& field : out["fields"])
+      if (field.is_object()) field[spec.custom_field_owner] = id;
   if (spec.plural == "dealGroups") {
     json stages = json::array();
     for (auto stage_id : ids_where("dealStages", "group", id))
       stages.push_back(std::to_string(stage_id));
     out["stages"] = std::move(stages);
+  }
+  if (spec.plural == "ecomOrders") {
+    json products = json::array();
+    for (auto product_id : ids_where("ecomOrderProducts", "orderid", id))
+      products.push_back(std::to_string(product_id));
+    out["orderProducts"] = std::move(products);
   }
   return out;
 }
@@ -338,8 +395,10 @@ long long Store::insert(const ResourceSpec& spec, Row row) {
   long long id = table.next_id++;
   auto now = timestamp_now();
   row["id"] = std::to_string(id);
-  if (!row.contains("cdate")) row["cdate"] = now;
-  if (spec.has_udate && !row.contains("udate")) row["udate"] = now;
+  for (const auto& field : spec.created_fields)
+    if (is_blank(row.value(field, json()))) row[field] = now;
+  for (const auto& field : spec.updated_fields)
+    if (is_blank(row.value(field, json()))) row[field] = now;
   if (row.contains("created_timestamp") && is_blank(row["created_timestamp"]))
     row["created_timestamp"] = row["updated_timestamp"] = utc_timestamp_now();
   table.rows[id] = std::move(row);
@@ -352,6 +411,10 @@ std::optional<StoreResponse> Store::apply_fields(const ResourceSpec& spec, const
     for (const auto& [key, value] : input.items()) {
       if (!spec.defaults.contains(key) || key == "id") continue;
       row[key] = as_stored(value);
+      if (std::find(spec.lowercase_fields.begin(), spec.lowercase_fields.end(), key) !=
+              spec.lowercase_fields.end() &&
+          row[key].is_string())
+        row[key] = lower(row[key].get<std::string>());
     }
     if (spec.plural == "lists" && input.contains("user")) row["userid"] = row["user"];
   }
@@ -363,6 +426,10 @@ std::optional<StoreResponse> Store::apply_fields(const ResourceSpec& spec, const
       std::string title = spec.plural == "contacts" && field == "email"
                               ? "The contact email is required"
                               : "The " + spec.singular + " " + field + " was not provided.";
+      if (!spec.missing_title.empty()) {
+        title = spec.missing_title;
+        title.replace(title.find("{field}"), 7, field);
+      }
       errors.push_back(error_entry(title, "field_missing", field));
     }
   }
@@ -385,7 +452,19 @@ std::optional<StoreResponse> Store::apply_fields(const ResourceSpec& spec, const
                            "tagType");
   }
 
+  if (auto error = check_rules(spec, input, row, self_id, creating)) return error;
+
+  for (const auto& [field, plural] : spec.related) {
+    auto value = field_text(row, field);
+    if (value.empty() || value == "0") continue;
+    if (!find_row(plural, value))
+      return unprocessable("The related " + field + " does not exist.", "related_missing", field);
+  }
+
   for (const auto& group : spec.unique) {
+    bool all_blank = std::all_of(group.begin(), group.end(),
+                                 [&](const std::string& f) { return field_text(row, f).empty(); });
+    if (all_blank) continue;  // e.g. an abandoned cart has no order externalid yet
     for (const auto& [id, other] : tables_[spec.plural].rows) {
       if (id == self_id) continue;
       bool same = std::all_of(group.begin(), group.end(), [&](const std::string& f) {
@@ -395,7 +474,12 @@ std::optional<StoreResponse> Store::apply_fields(const ResourceSpec& spec, const
       std::string title = spec.plural == "contacts" ? "Email address already exists in the system"
                                                     : "A " + spec.singular + " with the same " +
                                                           join(group, " and ") + " already exists";
-      return unprocessable(title, "duplicate", group.front());
+      if (!spec.duplicate_title.empty()) {
+        title = spec.duplicate_title;
+        auto at = title.find("{value}");
+        if (at != std::string::npos) title.replace(at, 7, field_text(row, group.front()));
+      }
+      return unprocessable(title, spec.duplicate_code, group.front());
     }
   }
   return std::nullopt;
@@ -458,7 +542,7 @@ StoreResponse Store::list(const ResourceSpec& spec, const Query& query) {
         weight_value = value;
       keep_if([&](const Row& row) {
         return std::any_of(filter.fields.begin(), filter.fields.end(), [&](const std::string& f) {
-          return compare(op, field_text(row, f), value);
+          return compare(op, field_text(row, f), value, filter.numeric);
         });
       });
     }
@@ -536,7 +620,7 @@ StoreResponse Store::list(const ResourceSpec& spec, const Query& query) {
       auto va = field_text(*a, order.spec->field), vb = field_text(*b, order.spec->field);
       int cmp = 0;
       if (order.spec->numeric) {
-        auto na = parse_id(va).value_or(0), nb = parse_id(vb).value_or(0);
+        auto na = std::strtod(va.c_str(), nullptr), nb = std::strtod(vb.c_str(), nullptr);
         cmp = na < nb ? -1 : (na > nb ? 1 : 0);
       } else {
         auto la = lower(va), lb = lower(vb);
@@ -546,6 +630,8 @@ StoreResponse Store::list(const ResourceSpec& spec, const Query& query) {
     }
     return parse_id(field_text(*a, "id")).value_or(0) < parse_id(field_text(*b, "id")).value_or(0);
   });
+  // Filters and orders that need other tables (deal search, pipeline popularity).
+  if (auto error = list_extras(spec, query, rows)) return *error;
 
   auto number = [&](const char* key, long long fallback) {
     auto it = query.find(key);
@@ -563,12 +649,19 @@ StoreResponse Store::list(const ResourceSpec& spec, const Query& query) {
       std::clamp<long long>(number("offset", 0), 0, static_cast<long long>(rows.size()));
 
   json items = json::array();
-  for (long long i = offset; i < static_cast<long long>(rows.size()) && i < offset + limit; ++i)
+  std::vector<long long> stage_ids;
+  for (long long i = offset; i < static_cast<long long>(rows.size()) && i < offset + limit; ++i) {
     items.push_back(render(spec, *rows[static_cast<std::size_t>(i)]));
+    decorate_list_item(spec, items.back());
+    if (spec.plural == "dealGroups")
+      for (const auto& stage : items.back()["stages"])
+        stage_ids.push_back(parse_id(stage.get<std::string>()).value_or(0));
+  }
 
   json out = json::object();
   if (spec.plural == "contacts") out["scoreValues"] = json::array();
   out[spec.plural] = std::move(items);
+  if (spec.plural == "dealGroups") out["dealStages"] = sideload("dealStages", stage_ids);
   out["meta"] = {{"total", std::to_string(rows.size())}};
   return {200, std::move(out), {}};
 }
@@ -582,6 +675,17 @@ StoreResponse Store::read(const ResourceSpec& spec, long long id) {
 
   if (spec.plural == "tags")
     item["subscriber_count"] = std::to_string(ids_where("contactTags", "tag", key).size());
+  if (spec.plural == "dealGroups")
+    return {200,
+            json{{"dealGroup", item},
+                 {"dealStages", sideload("dealStages", ids_where("dealStages", "group", key))}},
+            {}};
+  if (spec.plural == "ecomOrders")
+    return {200,
+            json{{"ecomOrder", item},
+                 {"ecomOrderProducts",
+                  sideload("ecomOrderProducts", ids_where("ecomOrderProducts", "orderid", key))}},
+            {}};
   if (spec.plural != "contacts") return {200, json{{spec.singular, std::move(item)}}, {}};
 
   // A contact comes with its relations sideloaded, as upstream does.
@@ -609,7 +713,9 @@ StoreResponse Store::create(const ResourceSpec& spec, const json& body) {
   Row row = spec.defaults;
   if (auto error = apply_fields(spec, input, row, 0, true)) return *error;
   long long id = insert(spec, std::move(row));
-  json out = {{spec.singular, render(spec, tables_[spec.plural].rows[id])}};
+  json out = json::object();
+  after_write(spec, id, input, out);
+  out[spec.singular] = render(spec, tables_[spec.plural].rows[id]);
   if (spec.plural == "contacts")
     out["fieldValues"] =
         write_field_values(id, input.is_object() ? input.value("fieldValues", json()) : json());
@@ -623,10 +729,12 @@ StoreResponse Store::update(const ResourceSpec& spec, long long id, const json& 
   json input = body.is_object() && body.contains(spec.singular) ? body[spec.singular] : json();
   Row row = it->second;
   if (auto error = apply_fields(spec, input, row, id, false)) return *error;
-  if (spec.has_udate) row["udate"] = timestamp_now();
+  for (const auto& field : spec.updated_fields) row[field] = timestamp_now();
   if (row.contains("updated_timestamp")) row["updated_timestamp"] = utc_timestamp_now();
   rows[id] = row;
-  json out = {{spec.singular, render(spec, row)}};
+  json out = json::object();
+  after_write(spec, id, input, out);
+  out[spec.singular] = render(spec, tables_[spec.plural].rows[id]);
   if (spec.plural == "contacts")
     out["fieldValues"] =
         write_field_values(id, input.is_object() ? input.value("fieldValues", json()) : json());
@@ -634,20 +742,41 @@ StoreResponse Store::update(const ResourceSpec& spec, long long id, const json& 
 }
 
 StoreResponse Store::remove(const ResourceSpec& spec, long long id) {
-  auto& rows = tables_[spec.plural].rows;
-  if (!rows.erase(id)) return not_found(spec, std::to_string(id));
-  auto key = std::to_string(id);
-  if (spec.plural == "contacts") {
-    for (const char* relation : {"contactLists", "contactTags", "fieldValues"})
-      erase_where(relation, "contact", key);
-  } else if (spec.plural == "tags") {
-    erase_where("contactTags", "tag", key);
-  } else if (spec.plural == "lists") {
-    erase_where("contactLists", "list", key);
-  } else if (spec.plural == "dealGroups") {
-    erase_where("dealStages", "group", key);
-  }
+  if (!tables_[spec.plural].rows.count(id)) return not_found(spec, std::to_string(id));
+  remove_cascading(spec, id);
   return {200, json::object(), {}};
+}
+
+void Store::remove_cascading(const ResourceSpec& spec, long long id) {
+  tables_[spec.plural].rows.erase(id);
+  auto key = std::to_string(id);
+  for (const auto& [child, field] : spec.cascade) {
+    const ResourceSpec* child_spec = find_resource(child);
+    for (auto child_id : ids_where(child, field, key)) {
+      if (child_spec) remove_cascading(*child_spec, child_id);
+      else tables_[child].rows.erase(child_id);
+    }
+  }
+}
+
+const Store::Row* Store::find_row(const std::string& plural, const std::string& id) const {
+  auto number = parse_id(id);
+  auto table = tables_.find(plural);
+  if (!number || table == tables_.end()) return nullptr;
+  auto it = table->second.rows.find(*number);
+  return it == table->second.rows.end() ? nullptr : &it->second;
+}
+
+json Store::sideload(const std::string& plural, const std::vector<long long>& ids) const {
+  json items = json::array();
+  const ResourceSpec* spec = find_resource(plural);
+  auto table = tables_.find(plural);
+  if (!spec || table == tables_.end()) return items;
+  for (auto id : ids) {
+    auto it = table->second.rows.find(id);
+    if (it != table->second.rows.end()) items.push_back(render(*spec, it->second));
+  }
+  return items;
 }
 
 StoreResponse Store::sync_contact(const json& body) {

@@ -38,6 +38,7 @@ struct FilterSpec {
   std::vector<std::string> fields;
   std::string default_op = "eq";  // eq neq lt lte gt gte contains starts_with
   bool operators = false;
+  bool numeric = false;  // compare as numbers (values, ids) rather than as text
 };
 
 // orders[<name>]=ASC|DESC (and "weight" where weight_param is set) sorts by `field`.
@@ -62,7 +63,19 @@ struct ResourceSpec {
   std::vector<OrderSpec> orders;
   std::string weight_order_param;  // e.g. "orders[search]": "weight" ranks by the filter value
   std::string weight_field;
-  bool has_udate = true;
+  std::vector<std::string> created_fields = {"cdate"};  // set to now on insert
+  std::vector<std::string> updated_fields = {"udate"};  // set to now on insert and update
+  // Rendered copies of stored fields, e.g. {"connection", "connectionid"} as upstream repeats them.
+  std::vector<std::pair<std::string, std::string>> aliases;
+  // Fields holding the id of a row of another resource: a missing row -> 422 related_missing.
+  std::vector<std::pair<std::string, std::string>> related;
+  // Rows of other resources deleted with this one: {child plural, child field holding our id}.
+  std::vector<std::pair<std::string, std::string>> cascade;
+  std::vector<std::string> lowercase_fields;  // stored lowercased (deal and pipeline currency)
+  std::string missing_title;    // 422 title for a missing field; "{field}" is replaced
+  std::string duplicate_title;  // 422 title for a duplicate; "{value}" is the first field's value
+  std::string duplicate_code = "duplicate";
+  std::string custom_field_owner;  // "accountId": a "fields" array whose items name their owner
 };
 
 class Store {
@@ -104,6 +117,28 @@ class Store {
   StoreResponse add_contact_tag(const nlohmann::json& body);
   StoreResponse contact_children(long long contact_id, const std::string& child);
   StoreResponse current_user();
+
+  // Resource-specific rules and side effects (store_rules.cpp, deal_routes.cpp,
+  // ecommerce_routes.cpp).
+  std::optional<StoreResponse> check_rules(const ResourceSpec& spec, const nlohmann::json& input,
+                                           Row& row, long long self_id, bool creating);
+  // Writes what a create/update body carries beyond the row itself (order products) and adds
+  // upstream's sideloaded arrays to `out`.
+  void after_write(const ResourceSpec& spec, long long id, const nlohmann::json& input,
+                   nlohmann::json& out);
+  void decorate_list_item(const ResourceSpec& spec, nlohmann::json& item) const;
+  std::optional<StoreResponse> list_extras(const ResourceSpec& spec, const Query& query,
+                                           std::vector<const Row*>& rows);
+  StoreResponse create_pipeline(const nlohmann::json& body);
+  StoreResponse create_stage(const nlohmann::json& body, const Query& query);
+  StoreResponse update_stage(long long id, const nlohmann::json& body, const Query& query);
+  void reorder_stages(const std::string& group, long long moved_id, long long position);
+  StoreResponse deal_note(std::string_view method, long long deal_id,
+                          std::optional<long long> note_id, const nlohmann::json& body);
+  StoreResponse order_products(long long order_id, const Query& query);
+  nlohmann::json sideload(const std::string& plural, const std::vector<long long>& ids) const;
+  void remove_cascading(const ResourceSpec& spec, long long id);
+  const Row* find_row(const std::string& plural, const std::string& id) const;
 
   // Shared by create/update/sync: validates and writes fields from `input` into `row`.
   std::optional<StoreResponse> apply_fields(const ResourceSpec& spec, const nlohmann::json& input,
