@@ -485,6 +485,9 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
     for (int retries_done = 0;; ++retries_done) {
       const auto waited = co_await impl->limiter.acquire();
       if (!waited || Impl::cancelled_now(state)) co_return finish_with_error("cancelled");
+      if (*waited > SteadyClock::duration::zero() && observer.on_rate_limit_wait) {
+        observer.on_rate_limit_wait(*waited);
+      }
       if (*waited >= kReportableWait && observer.on_wait) {
         observer.on_wait(
             "waited " +
@@ -500,6 +503,9 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
       const auto elapsed =
           std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
       if (last.cancelled || Impl::cancelled_now(state)) co_return finish_with_error("cancelled");
+      if (observer.on_attempt) {
+        observer.on_attempt(last.outcome.status, SteadyClock::now() - started);
+      }
       if (last.error.empty()) {
         spdlog::debug("upstream {} {} -> HTTP {} (attempt {}, {} ms)", request.method,
                       redact(request.path, impl->config.token), last.outcome.status,

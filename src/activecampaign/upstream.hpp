@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ struct Response {
 // Progress events a caller may want to surface (retries and rate-limit waits).
 struct SendObserver {
   std::function<void(const std::string& what)> on_wait;  // e.g. "retrying after 429 (attempt 2 of 4)"
+  // For metrics: every attempt's HTTP status (0 when no response came back) and duration, and
+  // every wait for the client-side rate limiter, however short.
+  std::function<void(int status, std::chrono::nanoseconds elapsed)> on_attempt = {};
+  std::function<void(std::chrono::nanoseconds waited)> on_rate_limit_wait = {};
 };
 
 class Upstream {

@@ -2,6 +2,9 @@
 // defaults < file < environment < flags, then the result is checked as a whole.
 #include "app/config.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -10,6 +13,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "transport/http_security.hpp"
 
 namespace acmcp::app {
 
@@ -24,15 +29,30 @@ struct Setting {
 };
 using Layer = std::map<std::string, Setting>;
 
-constexpr std::array<const char*, 9> kFileKeys = {"api_url",     "api_token", "timeout_ms",
-                                                  "max_retries", "max_rps",   "ca_file",
-                                                  "log_level",   "transport", "sandbox"};
+constexpr std::array<const char*, 18> kFileKeys = {"api_url",
+                                                   "api_token",
+                                                   "timeout_ms",
+                                                   "max_retries",
+                                                   "max_rps",
+                                                   "ca_file",
+                                                   "log_level",
+                                                   "transport",
+                                                   "sandbox",
+                                                   "host",
+                                                   "port",
+                                                   "stateless",
+                                                   "allowed_origins",
+                                                   "auth_token_file",
+                                                   "allow_unauthenticated",
+                                                   "session_idle_timeout",
+                                                   "max_body_bytes",
+                                                   "max_connections"};
 
 struct EnvironmentVariable {
   const char* name;
   const char* key;
 };
-constexpr std::array<EnvironmentVariable, 7> kEnvironment = {{
+constexpr std::array<EnvironmentVariable, 8> kEnvironment = {{
     {"ACTIVECAMPAIGN_API_URL", "api_url"},
     {"ACTIVECAMPAIGN_API_TOKEN", "api_token"},
     {"ACTIVECAMPAIGN_TIMEOUT_MS", "timeout_ms"},
@@ -40,14 +60,34 @@ constexpr std::array<EnvironmentVariable, 7> kEnvironment = {{
     {"ACTIVECAMPAIGN_MAX_RPS", "max_rps"},
     {"ACTIVECAMPAIGN_CA_FILE", "ca_file"},
     {"LOG_LEVEL", "log_level"},
+    // The bearer token itself; a file may only name where the token is (auth_token_file).
+    {"MCP_AUTH_TOKEN", "auth_token"},
 }};
+
+// Command-line switches and flags with a value, by the setting they set.
+const std::map<std::string, std::string> kSwitches = {
+    {"--sandbox", "sandbox"},
+    {"--stateless", "stateless"},
+    {"--allow-unauthenticated", "allow_unauthenticated"},
+};
+const std::map<std::string, std::string> kValueFlags = {
+    {"--transport", "transport"},
+    {"--log-level", "log_level"},
+    {"--host", "host"},
+    {"--port", "port"},
+    {"--allow-origin", "allowed_origins"},
+    {"--auth-token-file", "auth_token_file"},
+    {"--session-idle-timeout", "session_idle_timeout"},
+    {"--max-body-bytes", "max_body_bytes"},
+    {"--max-connections", "max_connections"},
+};
 
 constexpr std::array<const char*, 8> kLogLevels = {"trace",   "debug", "info",     "warn",
                                                    "warning", "error", "critical", "off"};
 
 // Shows a value in an error message; the token's value is never shown.
 std::string shown(const std::string& key, const json& value) {
-  if (key == "api_token") return "(hidden)";
+  if (key == "api_token" || key == "auth_token") return "(hidden)";
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -63,6 +103,17 @@ std::optional<double> as_number(const json& value) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return number;
+}
+
+bool valid_host(const std::string& host) {
+  if (host == "localhost") return true;
+  std::string bare = host;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
+    bare = bare.substr(1, bare.size() - 2);
+  }
+  unsigned char address[16];
+  return ::inet_pton(AF_INET, bare.c_str(), address) == 1 ||
+         ::inet_pton(AF_INET6, bare.c_str(), address) == 1;
 }
 
 std::string apply(Config& config, const std::string& key, const Setting& setting) {
@@ -113,17 +164,79 @@ std::string apply(Config& config, const std::string& key, const Setting& setting
     config.transport = value.get<std::string>();
     return {};
   }
-  if (key == "sandbox") {
+  auto boolean = [&](bool& target) -> std::string {
     if (value.is_boolean()) {
-      config.sandbox = value.get<bool>();
+      target = value.get<bool>();
     } else if (value == "true" || value == "false") {
-      config.sandbox = value == "true";
+      target = value == "true";
     } else {
       return invalid(key, setting, "is not true or false");
     }
     return {};
+  };
+  if (key == "sandbox") return boolean(config.sandbox);
+  if (key == "stateless") return boolean(config.stateless);
+  if (key == "allow_unauthenticated") return boolean(config.allow_unauthenticated);
+  if (key == "host") {
+    if (!value.is_string() || !valid_host(value.get<std::string>())) {
+      return invalid(key, setting,
+                     "is not an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::1) or "
+                     "localhost");
+    }
+    config.host = value.get<std::string>();
+    if (config.host.size() > 2 && config.host.front() == '[') {
+      config.host = config.host.substr(1, config.host.size() - 2);
+    }
+    return {};
+  }
+  if (key == "port") return integer(config.port, 0, 65535, "a port from 0 to 65535");
+  if (key == "session_idle_timeout") {
+    return integer(config.session_idle_timeout_s, 1, 7 * 24 * 3600,
+                   "a whole number of seconds from 1 to 604800");
+  }
+  if (key == "max_body_bytes") {
+    return integer(config.max_body_bytes, 1024, 1 << 30,
+                   "a whole number of bytes from 1024 to 1073741824");
+  }
+  if (key == "max_connections") {
+    return integer(config.max_connections, 1, 100000, "a whole number from 1 to 100000");
+  }
+  if (key == "allowed_origins") {
+    if (!value.is_array()) return invalid(key, setting, "is not an array of origins");
+    std::vector<std::string> origins;
+    for (const auto& origin : value) {
+      if (!origin.is_string() || !transport::normalize_origin(origin.get<std::string>())) {
+        return invalid(key, setting,
+                       "holds something that is not an origin such as https://app.example.com");
+      }
+      origins.push_back(origin.get<std::string>());
+    }
+    config.allowed_origins = std::move(origins);
+    return {};
+  }
+  // The later source wins between a token file and MCP_AUTH_TOKEN.
+  if (key == "auth_token_file") {
+    if (auto error = text(config.auth_token_file); !error.empty()) return error;
+    if (!config.auth_token_file.empty()) config.auth_token.clear();  // "" names no file
+    return {};
+  }
+  if (key == "auth_token") {
+    config.auth_token_file.clear();
+    return text(config.auth_token);
   }
   return "unknown setting " + key;
+}
+
+// The token file's content without its trailing line break(s); nullopt when unreadable.
+std::optional<std::string> read_token_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::stringstream content;
+  content << file.rdbuf();
+  if (file.bad()) return std::nullopt;
+  std::string token = content.str();
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
 }
 
 std::string read_file_layer(const std::string& path, Layer& layer) {
@@ -136,17 +249,55 @@ std::string read_file_layer(const std::string& path, Layer& layer) {
   if (document.is_discarded()) return "the config file " + path + " is not valid JSON";
   if (!document.is_object()) return "the config file " + path + " must hold a JSON object";
   for (const auto& [key, value] : document.items()) {
+    if (key == "auth_token") {
+      return "the config file " + path +
+             " may not hold the bearer token: put it in a file named by auth_token_file, or in "
+             "MCP_AUTH_TOKEN";
+    }
     if (std::find(kFileKeys.begin(), kFileKeys.end(), key) == kFileKeys.end()) {
-      return "unknown key \"" + key + "\" in the config file " + path +
-             " (known: api_url, api_token, timeout_ms, max_retries, max_rps, ca_file, "
-             "log_level, transport, sandbox)";
+      std::string known;
+      for (const char* name : kFileKeys) known += (known.empty() ? "" : ", ") + std::string(name);
+      return "unknown key \"" + key + "\" in the config file " + path + " (known: " + known + ")";
     }
     layer[key] = Setting{value, key + " in " + path};
   }
   return {};
 }
 
+// Reads the token file and refuses an unprotected server on a non-loopback address.
+std::string check_http(Config& config) {
+  if (!config.auth_token_file.empty()) {
+    auto token = read_token_file(config.auth_token_file);
+    if (!token) return "cannot read the auth token file " + config.auth_token_file;
+    if (token->empty()) return "the auth token file " + config.auth_token_file + " is empty";
+    config.auth_token = std::move(*token);
+  }
+  if (config.auth_token.empty() && !config.allow_unauthenticated &&
+      !is_loopback_host(config.host)) {
+    return "refusing to listen on " + config.host +
+           " without authentication: anyone who can reach that address could use the "
+           "ActiveCampaign account. Set MCP_AUTH_TOKEN or --auth-token-file PATH to require a "
+           "bearer token, listen on 127.0.0.1, or pass --allow-unauthenticated if something "
+           "else (a proxy, a firewall) protects the server";
+  }
+  return {};
+}
+
 }  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  std::string bare = host;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
+    bare = bare.substr(1, bare.size() - 2);
+  }
+  unsigned char v4[4];
+  if (::inet_pton(AF_INET, bare.c_str(), v4) == 1) return v4[0] == 127;
+  unsigned char v6[16];
+  if (::inet_pton(AF_INET6, bare.c_str(), v6) != 1) return false;
+  static constexpr unsigned char kLoopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return std::equal(std::begin(v6), std::end(v6), std::begin(kLoopback6));
+}
 
 EnvironmentLookup process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -185,17 +336,22 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
       result.action = Action::Version;
     } else if (flag == "--list-tools" && no_value()) {
       result.action = Action::ListTools;
-    } else if (flag == "--sandbox" && no_value()) {
-      flags["sandbox"] = Setting{true, "--sandbox"};
-    } else if (flag == "--transport" || flag == "--log-level" || flag == "--config") {
+    } else if (const auto it = kSwitches.find(flag); it != kSwitches.end() && no_value()) {
+      flags[it->second] = Setting{true, flag};
+    } else if (const auto it = kValueFlags.find(flag);
+               it != kValueFlags.end() || flag == "--config") {
       const auto value = take_value();
       if (!value) return {Action::Serve, {}, flag + " needs a value"};
       if (flag == "--config") {
         config_path = *value;
+      } else if (flag == "--allow-origin") {
+        auto& origins = flags["allowed_origins"];
+        if (origins.value.is_null()) origins = Setting{json::array(), flag};
+        origins.value.push_back(*value);
       } else {
-        flags[flag == "--transport" ? "transport" : "log_level"] = Setting{*value, flag};
+        flags[it->second] = Setting{*value, flag};
       }
-    } else if (flag == "--version" || flag == "--list-tools" || flag == "--sandbox") {
+    } else if (flag == "--version" || flag == "--list-tools" || kSwitches.contains(flag)) {
       return {Action::Serve, {}, flag + " takes no value"};
     } else {
       return {Action::Serve, {}, "unknown argument " + arguments[i] + " (see --help)"};
@@ -227,8 +383,10 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
   }
 
   if (result.config.transport == "http") {
-    result.error = "the http transport is not available yet; use --transport stdio";
-    return result;
+    if (auto error = check_http(result.config); !error.empty()) {
+      result.error = std::move(error);
+      return result;
+    }
   }
   if (!result.config.sandbox &&
       (result.config.api_url.empty() || result.config.api_token.empty())) {
@@ -256,6 +414,25 @@ Options:
   --version               print the version, then exit
   --help                  print this help, then exit
 
+HTTP transport (--transport http; MCP Streamable HTTP at http://HOST:PORT/mcp):
+  --host H                address to listen on (default 127.0.0.1; localhost, ::1 and any
+                          127.x.x.x count as loopback)
+  --port P                port to listen on (default 8080; 0 picks a free port, shown in the
+                          "listening on http://H:P/mcp" log line)
+  --stateless             no sessions: every POST is self-contained (for load balancers); GET
+                          and DELETE answer 405
+  --allow-origin ORIGIN   also accept browser requests from ORIGIN, e.g.
+                          https://app.example.com (repeatable; localhost origins always pass)
+  --auth-token-file PATH  require "Authorization: Bearer <token>" on /mcp and /metrics, the
+                          token being the content of PATH (a trailing newline is ignored)
+  --allow-unauthenticated allow listening on a non-loopback address without a token
+                          (otherwise refused: exit code 2)
+  --session-idle-timeout SECONDS
+                          end sessions unused for this long (default 1800)
+  --max-body-bytes N      largest request body accepted, else 413 (default 1048576)
+  --max-connections N     concurrent connections; more get 503 (default 256)
+  Endpoints: /mcp, GET /healthz (no token needed), GET /metrics (Prometheus text format).
+
 Environment (overrides the config file; flags override both):
   ACTIVECAMPAIGN_API_URL       account API URL, e.g. https://youraccount.api-us1.com
   ACTIVECAMPAIGN_API_TOKEN     API token (Settings > Developer in ActiveCampaign)
@@ -264,9 +441,12 @@ Environment (overrides the config file; flags override both):
   ACTIVECAMPAIGN_MAX_RPS       client-side request rate limit per second (default 5; 0 disables)
   ACTIVECAMPAIGN_CA_FILE       extra CA bundle (PEM) for TLS
   LOG_LEVEL                    as --log-level
+  MCP_AUTH_TOKEN               bearer token for the HTTP transport (instead of --auth-token-file)
 
 Config file keys: api_url, api_token, timeout_ms, max_retries, max_rps, ca_file, log_level,
-transport, sandbox.
+transport, sandbox, host, port, stateless, allowed_origins (array), auth_token_file,
+allow_unauthenticated, session_idle_timeout, max_body_bytes, max_connections. The bearer token
+itself is never taken from a config file.
 
 Exit codes: 0 success, 2 invalid configuration or arguments, 1 other failure.
 )";

@@ -19,7 +19,22 @@ struct Config {
   std::string transport = "stdio";  // stdio | http
   bool sandbox = false;
   std::string config_file;  // the --config path, if any
+
+  // HTTP transport (--transport http).
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 picks a free port
+  bool stateless = false;
+  std::vector<std::string> allowed_origins;  // besides the localhost origins, always allowed
+  std::string auth_token_file;               // where auth_token was read from, if a file
+  std::string auth_token;                    // bearer token for /mcp and /metrics; never printed
+  bool allow_unauthenticated = false;        // permits a non-loopback bind without auth_token
+  int session_idle_timeout_s = 1800;
+  int max_body_bytes = 1024 * 1024;
+  int max_connections = 256;
 };
+
+// True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
+bool is_loopback_host(const std::string& host);
 
 enum class Action { Serve, Help, Version, ListTools };
 

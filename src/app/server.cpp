@@ -1,5 +1,6 @@
-// Wiring: logging to stderr (and to the MCP client), one io_context on a small thread pool, the
-// upstream (sandbox or real account), the tool registry, one MCP session over stdio.
+// Wiring: logging to stderr (and to the MCP clients), one io_context on a small thread pool, the
+// upstream (sandbox or real account), the tool registry, and either one MCP session over stdio
+// or a session per client over Streamable HTTP (with /healthz and /metrics).
 #include "app/server.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
@@ -11,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_future.hpp>
 #include <csignal>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -20,10 +22,12 @@
 #include "activecampaign/client.hpp"
 #include "app/config.hpp"
 #include "app/instructions.hpp"
+#include "app/server_metrics.hpp"
 #include "mcp/client_log_sink.hpp"
 #include "mcp/session.hpp"
 #include "sandbox/sandbox_server.hpp"
 #include "tools/tool_registry.hpp"
+#include "transport/http_transport.hpp"
 #include "transport/stdio_transport.hpp"
 
 namespace acmcp::app {
@@ -34,6 +38,8 @@ namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitBadConfig = 2;
+// How long in-flight tool calls may run on after SIGTERM/SIGINT in http mode.
+constexpr std::chrono::seconds kShutdownGrace{10};
 
 // Answers every request with a failure; lets --list-tools build the registry without a network.
 class OfflineUpstream final : public ac::Upstream {
@@ -105,12 +111,106 @@ class ThreadPool {
 
 // Everything that runs on the io_context, in construction order.
 struct Services {
+  ServerMetrics metrics;
   std::unique_ptr<sandbox::SandboxServer> sandbox;
   std::unique_ptr<ac::Client> client;
+  std::unique_ptr<MeteredUpstream> upstream;
   std::unique_ptr<tools::ToolRegistry> registry;
+  std::unique_ptr<MeteredTools> tools;
   std::unique_ptr<transport::StdioTransport> transport;
   std::shared_ptr<mcp::Session> session;
+  std::unique_ptr<transport::HttpTransport> http;
 };
+
+// One MCP session over stdin/stdout until stdin ends or a signal arrives.
+void serve_stdio(asio::io_context& io, Services& services, const Config& config,
+                 const std::shared_ptr<mcp::ClientLogSink>& client_sink) {
+  services.transport = std::make_unique<transport::StdioTransport>(io.get_executor());
+  auto* transport = services.transport.get();
+  services.session = mcp::Session::create(
+      io.get_executor(), *services.tools, mcp::ServerInfo{.version = ACMCP_VERSION},
+      instructions_text(config.sandbox),
+      [transport](const nlohmann::json& message) { transport->write(message); });
+  client_sink->attach(services.session);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([transport](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("received signal {}; finishing in-flight calls and exiting", signal);
+    transport->stop();
+  });
+  auto done = asio::co_spawn(io, services.transport->run(services.session), asio::use_future);
+  done.get();
+  signals.cancel();
+}
+
+transport::HttpOptions http_options(const Config& config, Services& services) {
+  transport::HttpOptions options;
+  options.host = config.host;
+  options.port = static_cast<std::uint16_t>(config.port);
+  options.stateless = config.stateless;
+  options.allowed_origins = config.allowed_origins;
+  options.auth_token = config.auth_token;
+  options.body_limit = static_cast<std::size_t>(config.max_body_bytes);
+  options.max_connections = static_cast<std::size_t>(config.max_connections);
+  options.session_idle_timeout = std::chrono::seconds(config.session_idle_timeout_s);
+  auto* all = &services;
+  const bool sandbox = config.sandbox;
+  options.health = [all, sandbox] {
+    return nlohmann::json{{"status", "ok"},
+                          {"upstream", sandbox ? "sandbox" : "activecampaign"},
+                          {"version", ACMCP_VERSION},
+                          {"sessions", all->http ? all->http->session_count() : 0}};
+  };
+  options.metrics = [all] { return all->metrics.render(); };
+  options.on_response = [all](std::string_view method, int status) {
+    all->metrics.http_response(method, status);
+  };
+  return options;
+}
+
+// A session per HTTP client until a signal arrives; then in-flight calls get kShutdownGrace.
+// Returns false when the server cannot listen.
+bool serve_http(asio::io_context& io, Services& services, const Config& config,
+                const std::shared_ptr<mcp::ClientLogSink>& client_sink) {
+  auto* tools = services.tools.get();
+  const std::string instructions = instructions_text(config.sandbox);
+  auto executor = io.get_executor();
+  services.http = std::make_unique<transport::HttpTransport>(
+      executor, http_options(config, services),
+      [executor, tools, instructions, client_sink](mcp::MessageSink session_sink) {
+        auto session =
+            mcp::Session::create(executor, *tools, mcp::ServerInfo{.version = ACMCP_VERSION},
+                                 instructions, std::move(session_sink));
+        client_sink->attach(session);
+        return session;
+      });
+  auto* http = services.http.get();
+  services.metrics.set_session_gauge([http] { return static_cast<double>(http->session_count()); });
+  // Installed before listening, so a signal from whoever waits for the port is never lost.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  try {
+    http->start();
+  } catch (const std::runtime_error& e) {
+    spdlog::critical("{}", e.what());
+    return false;
+  }
+  if (config.auth_token.empty()) {
+    spdlog::info("no bearer token configured: whoever can reach {} may use this server",
+                 config.host);
+  }
+
+  std::promise<void> stopped;
+  signals.async_wait([&io, http, &stopped](const boost::system::error_code& ec, int signal) {
+    if (ec) return;  // the signal set is going away
+    spdlog::info("received signal {}; finishing in-flight calls (up to {} s) and exiting", signal,
+                 kShutdownGrace.count());
+    asio::co_spawn(io, http->shutdown(kShutdownGrace),
+                   [&stopped](std::exception_ptr) { stopped.set_value(); });
+  });
+  stopped.get_future().wait();
+  return true;
+}
 
 int serve(const Config& config) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must be an error value, not a dead process
@@ -141,29 +241,20 @@ int serve(const Config& config) {
       pool.stop();
       return kExitBadConfig;
     }
-    services->registry = std::make_unique<tools::ToolRegistry>(*services->client);
-    services->transport = std::make_unique<transport::StdioTransport>(io.get_executor());
-    auto* transport = services->transport.get();
-    services->session = mcp::Session::create(
-        io.get_executor(), *services->registry, mcp::ServerInfo{.version = ACMCP_VERSION},
-        instructions_text(config.sandbox),
-        [transport](const nlohmann::json& message) { transport->write(message); });
-    client_sink->attach(services->session);
-
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([transport](const boost::system::error_code& ec, int signal) {
-      if (ec) return;
-      spdlog::info("received signal {}; finishing in-flight calls and exiting", signal);
-      transport->stop();
-    });
+    services->upstream = std::make_unique<MeteredUpstream>(*services->client, services->metrics);
+    services->registry = std::make_unique<tools::ToolRegistry>(*services->upstream);
+    services->tools = std::make_unique<MeteredTools>(*services->registry, services->metrics);
 
     spdlog::info("activecampaign-mcp {} ready ({}), {} tools, {} worker threads", ACMCP_VERSION,
                  config.sandbox ? std::string("sandbox") : origin_of(config.api_url),
                  services->registry->tool_definitions().size(), threads);
-    auto done = asio::co_spawn(io, services->transport->run(services->session), asio::use_future);
-    done.get();
-    signals.cancel();
-    spdlog::info("stopped");
+    if (config.transport == "http") {
+      if (!serve_http(io, *services, config, client_sink)) exit_code = kExitFailure;
+      services->http.reset();  // while the pool runs, so its last handlers can finish
+    } else {
+      serve_stdio(io, *services, config, client_sink);
+    }
+    if (exit_code == 0) spdlog::info("stopped");
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
     exit_code = kExitFailure;

@@ -15,6 +15,7 @@
 #include "tools/crud_engine.hpp"
 #include "tools/envelope.hpp"
 #include "tools/handlers.hpp"
+#include "tools/progress_tracker.hpp"
 #include "tools/tool_spec.hpp"
 
 namespace acmcp::tools {
@@ -273,7 +274,16 @@ boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json argu
       co_return call_tool_result(
           invalid_input(spec.title, spec.data_key, spec.empty_data, error->message));
     }
-    ToolContext context{impl_->upstream, std::move(call)};
+    // Every step and every upstream wait of this call gets a larger progress value.
+    std::shared_ptr<ProgressTracker> tracker;
+    if (call.progress) {
+      tracker = std::make_shared<ProgressTracker>(std::move(call.progress));
+      call.progress = [tracker](double step, double total, const std::string& message) {
+        tracker->step(step, total, message);
+      };
+    }
+    ProgressUpstream upstream(impl_->upstream, tracker);
+    ToolContext context{upstream, std::move(call)};
     if (spec.handler.empty()) {
       envelope = co_await run_row(spec, spec.upstream, arguments, context);
     } else {

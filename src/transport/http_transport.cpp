@@ -74,6 +74,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   asio::steady_timer signal;  // its wait is cut short (cancelled) by wake()
   bool idle = true;           // between requests
   bool peer_gone = false;     // the client closed while we were producing an answer
+  std::string method;         // of the request being answered, for HttpOptions::on_response
   std::uint64_t watch_generation = 0;
 };
 
@@ -176,7 +177,12 @@ Response error_response(const Request& request, http::status status, int code,
   return make_response(request, status, jsonrpc_error_body(code, message));
 }
 
+void report_response(Impl& impl, const Connection& connection, int status) {
+  if (impl.options.on_response) impl.options.on_response(connection.method, status);
+}
+
 asio::awaitable<bool> write_response(Impl& impl, Connection& connection, Response response) {
+  report_response(impl, connection, response.result_int());
   beast::error_code ec;
   connection.stream.expires_after(impl.options.write_timeout);
   co_await http::async_write(connection.stream, response, redirect(ec));
@@ -278,6 +284,7 @@ asio::awaitable<bool> start_event_stream(Impl& impl, Connection& connection, con
   head.keep_alive(request.keep_alive());
   head.chunked(true);
   http::response_serializer<http::empty_body> serializer{head};
+  report_response(impl, connection, head.result_int());
   beast::error_code ec;
   connection.stream.expires_after(impl.options.write_timeout);
   co_await http::async_write_header(connection.stream, serializer, redirect(ec));
@@ -633,7 +640,8 @@ asio::awaitable<bool> handle(Impl& impl, std::shared_ptr<Connection> connection,
     co_return co_await write_response(impl, *connection,
                                       make_response(request, http::status::ok, to_wire(health)));
   }
-  if (path != "/mcp") {
+  const bool metrics_path = path == "/metrics" && impl.options.metrics;
+  if (path != "/mcp" && !metrics_path) {
     co_return co_await write_response(
         impl, *connection,
         make_response(request, http::status::not_found, "Not Found: the MCP endpoint is /mcp\n",
@@ -649,6 +657,17 @@ asio::awaitable<bool> handle(Impl& impl, std::shared_ptr<Connection> connection,
                    token ? "Bearer error=\"invalid_token\"" : "Bearer");
       co_return co_await write_response(impl, *connection, std::move(response));
     }
+  }
+  if (metrics_path) {
+    if (request.method() != http::verb::get) {
+      auto response = make_response(request, http::status::method_not_allowed, "");
+      response.set(http::field::allow, "GET");
+      co_return co_await write_response(impl, *connection, std::move(response));
+    }
+    co_return co_await write_response(impl, *connection,
+                                      make_response(request, http::status::ok,
+                                                    impl.options.metrics(),
+                                                    "text/plain; version=0.0.4; charset=utf-8"));
   }
   if (impl.stopping) {
     auto response = error_response(request, http::status::service_unavailable, kTransportError,
@@ -699,6 +718,7 @@ asio::awaitable<void> serve(std::shared_ptr<Impl> impl, std::shared_ptr<Connecti
     connection->stream.expires_after(impl->options.header_read_timeout);
     co_await http::async_read_header(connection->stream, connection->buffer, parser, redirect(ec));
     connection->idle = false;
+    connection->method = parser.is_header_done() ? std::string(parser.get().method_string()) : "";
     if (!ec && !parser.is_done()) {
       if (iequals(parser.get()[http::field::expect], "100-continue")) {
         constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -770,6 +790,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Impl> impl) {
     }
     if (impl->connection_count.load() >= impl->options.max_connections) {
       spdlog::warn("refusing an HTTP connection: {} already open", impl->connection_count.load());
+      if (impl->options.on_response) impl->options.on_response("", 503);
       auto executor = socket.get_executor();
       asio::co_spawn(executor, refuse_busy(std::move(socket)), asio::detached);
       continue;

@@ -10,7 +10,8 @@
 // - Session-level messages (log records) go to one open GET stream of the session; with none,
 //   to an open POST stream of the session; with neither, they are dropped.
 // - DELETE answers 204. A request that ends without an answer (cancelled by the client) gets
-//   202 with no body. /healthz needs no bearer token (probes) but passes the Origin/Host checks.
+//   202 with no body. /healthz needs no bearer token (probes) but passes the Origin/Host checks;
+//   /metrics (when HttpOptions::metrics is set) needs both, as metrics describe the traffic.
 // - Stateless mode: no session ids; every POST gets a fresh session that is already
 //   initialized with the MCP-Protocol-Version header's version (default 2025-03-26).
 #pragma once
@@ -23,6 +24,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mcp/session.hpp"
@@ -49,6 +51,12 @@ struct HttpOptions {
   std::chrono::milliseconds sse_keepalive_interval{15'000};
   // The JSON object served at GET /healthz; {"status": "ok"} when unset.
   std::function<nlohmann::json()> health;
+  // The Prometheus text (format 0.0.4) served at GET /metrics, which needs the bearer token
+  // like /mcp; /metrics is 404 when unset.
+  std::function<std::string()> metrics;
+  // Told about every response sent: the request method ("" when the request could not be read)
+  // and the status. Called on the connection's strand; must be quick and thread-safe.
+  std::function<void(std::string_view method, int status)> on_response;
 };
 
 // Makes the session for a new client; `session_sink` carries its session-level messages.

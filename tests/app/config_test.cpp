@@ -190,10 +190,223 @@ TEST_F(ConfigTest, UnknownTransportIsRejected) {
   EXPECT_THAT(result.error, HasSubstr("carrier-pigeon"));
 }
 
-TEST_F(ConfigTest, HttpTransportIsNotAvailableYet) {
-  const auto result = load({"--transport", "http"});
+// --- HTTP transport settings ------------------------------------------------------------------
+
+TEST_F(ConfigTest, HttpTransportIsAccepted) {
+  const auto result = load({"--sandbox", "--transport", "http"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.transport, "http");
+}
+
+TEST_F(ConfigTest, HttpDefaultsApply) {
+  const auto result = load({"--sandbox", "--transport", "http"});
+  EXPECT_EQ(result.config.host, "127.0.0.1");
+  EXPECT_EQ(result.config.port, 8080);
+  EXPECT_FALSE(result.config.stateless);
+  EXPECT_TRUE(result.config.allowed_origins.empty());
+  EXPECT_EQ(result.config.auth_token, "");
+  EXPECT_FALSE(result.config.allow_unauthenticated);
+  EXPECT_EQ(result.config.session_idle_timeout_s, 1800);
+  EXPECT_EQ(result.config.max_body_bytes, 1048576);
+  EXPECT_EQ(result.config.max_connections, 256);
+}
+
+TEST_F(ConfigTest, EveryHttpFlagIsParsed) {
+  const auto result =
+      load({"--sandbox", "--transport", "http", "--host", "127.0.0.2", "--port", "0", "--stateless",
+            "--allow-origin", "https://a.example.com", "--allow-origin=https://b.example.com",
+            "--session-idle-timeout", "60", "--max-body-bytes", "4096", "--max-connections", "8"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.host, "127.0.0.2");
+  EXPECT_EQ(result.config.port, 0);
+  EXPECT_TRUE(result.config.stateless);
+  EXPECT_EQ(result.config.allowed_origins,
+            (std::vector<std::string>{"https://a.example.com", "https://b.example.com"}));
+  EXPECT_EQ(result.config.session_idle_timeout_s, 60);
+  EXPECT_EQ(result.config.max_body_bytes, 4096);
+  EXPECT_EQ(result.config.max_connections, 8);
+}
+
+TEST_F(ConfigTest, HttpKeysComeFromTheConfigFile) {
+  const auto path = write_file(R"({"transport": "http", "host": "::1", "port": 9000,
+      "stateless": true, "allowed_origins": ["https://app.example.com"],
+      "session_idle_timeout": 120, "max_body_bytes": 2048, "max_connections": 3,
+      "allow_unauthenticated": false})");
+  const auto result = load({"--sandbox", "--config", path});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.transport, "http");
+  EXPECT_EQ(result.config.host, "::1");
+  EXPECT_EQ(result.config.port, 9000);
+  EXPECT_TRUE(result.config.stateless);
+  EXPECT_EQ(result.config.allowed_origins, (std::vector<std::string>{"https://app.example.com"}));
+  EXPECT_EQ(result.config.session_idle_timeout_s, 120);
+  EXPECT_EQ(result.config.max_body_bytes, 2048);
+  EXPECT_EQ(result.config.max_connections, 3);
+}
+
+TEST_F(ConfigTest, HttpFlagsOverrideTheConfigFile) {
+  const auto path = write_file(
+      R"({"transport": "http", "port": 9000, "allowed_origins": ["https://file.example.com"]})");
+  const auto result = load({"--sandbox", "--config", path, "--port", "9001", "--allow-origin",
+                            "https://flag.example.com"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.port, 9001);
+  EXPECT_EQ(result.config.allowed_origins, (std::vector<std::string>{"https://flag.example.com"}));
+}
+
+TEST_F(ConfigTest, BracketedIpv6HostIsUnwrapped) {
+  const auto result = load({"--sandbox", "--transport", "http", "--host", "[::1]"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.host, "::1");
+}
+
+TEST_F(ConfigTest, InvalidHttpValuesAreRejected) {
+  for (const std::vector<std::string>& arguments : std::vector<std::vector<std::string>>{
+           {"--port", "65536"},
+           {"--port", "-1"},
+           {"--port", "http"},
+           {"--host", "example.com"},
+           {"--host", ""},
+           {"--allow-origin", "null"},
+           {"--allow-origin", "app.example.com"},
+           {"--session-idle-timeout", "0"},
+           {"--max-body-bytes", "10"},
+           {"--max-connections", "0"},
+       }) {
+    std::vector<std::string> line = {"--sandbox", "--transport", "http"};
+    line.insert(line.end(), arguments.begin(), arguments.end());
+    const auto result = load(line);
+    EXPECT_FALSE(result.ok()) << arguments[0] << " " << arguments[1];
+    EXPECT_THAT(result.error, HasSubstr(arguments[0])) << result.error;
+  }
+}
+
+TEST_F(ConfigTest, HttpSwitchesTakeNoValue) {
+  EXPECT_FALSE(load({"--sandbox", "--stateless=yes"}).ok());
+  EXPECT_FALSE(load({"--sandbox", "--allow-unauthenticated=1"}).ok());
+}
+
+TEST_F(ConfigTest, AllowedOriginsInFileMustBeAnArrayOfOrigins) {
+  EXPECT_FALSE(
+      load({"--sandbox", "--config", write_file(R"({"allowed_origins": "https://a.com"})")}).ok());
+  EXPECT_FALSE(load({"--sandbox", "--config", write_file(R"({"allowed_origins": [5]})")}).ok());
+}
+
+TEST_F(ConfigTest, AuthTokenFileIsReadWithoutTrailingNewline) {
+  const auto token_file = write_file(std::string(kToken) + "\n");
+  const auto result = load({"--sandbox", "--transport", "http", "--auth-token-file", token_file});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.auth_token, kToken);
+}
+
+TEST_F(ConfigTest, AuthTokenFileWithCrLfIsStripped) {
+  const auto token_file = write_file(std::string(kToken) + "\r\n");
+  EXPECT_EQ(
+      load({"--sandbox", "--transport", "http", "--auth-token-file", token_file}).config.auth_token,
+      kToken);
+}
+
+TEST_F(ConfigTest, AuthTokenComesFromTheEnvironment) {
+  env_["MCP_AUTH_TOKEN"] = kToken;
+  const auto result = load({"--sandbox", "--transport", "http"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.auth_token, kToken);
+}
+
+TEST_F(ConfigTest, AuthTokenFileFlagOverridesEnvironment) {
+  env_["MCP_AUTH_TOKEN"] = "from-environment";
+  const auto token_file = write_file("from-file\n");
+  EXPECT_EQ(
+      load({"--sandbox", "--transport", "http", "--auth-token-file", token_file}).config.auth_token,
+      "from-file");
+}
+
+TEST_F(ConfigTest, EnvironmentTokenOverridesTokenFileInConfigFile) {
+  env_["MCP_AUTH_TOKEN"] = "from-environment";
+  const auto token_file = write_file("from-file\n");
+  const auto config = write_file(R"({"auth_token_file": ")" + token_file + R"("})");
+  EXPECT_EQ(load({"--sandbox", "--transport", "http", "--config", config}).config.auth_token,
+            "from-environment");
+}
+
+TEST_F(ConfigTest, AuthTokenFileKeyInConfigFileIsRead) {
+  const auto token_file = write_file("from-file\n");
+  const auto config = write_file(R"({"auth_token_file": ")" + token_file + R"("})");
+  EXPECT_EQ(load({"--sandbox", "--transport", "http", "--config", config}).config.auth_token,
+            "from-file");
+}
+
+TEST_F(ConfigTest, TokenInConfigFileIsRefused) {
+  const auto result = load(
+      {"--sandbox", "--config", write_file(std::string(R"({"auth_token": ")") + kToken + "\"}")});
   ASSERT_FALSE(result.ok());
-  EXPECT_THAT(result.error, HasSubstr("the http transport is not available yet"));
+  EXPECT_THAT(result.error, HasSubstr("auth_token_file"));
+  EXPECT_THAT(result.error, Not(HasSubstr(kToken)));
+}
+
+TEST_F(ConfigTest, UnreadableOrEmptyTokenFileIsRejected) {
+  EXPECT_THAT(
+      load({"--sandbox", "--transport", "http", "--auth-token-file", "/nonexistent/tok"}).error,
+      HasSubstr("cannot read the auth token file /nonexistent/tok"));
+  EXPECT_THAT(
+      load({"--sandbox", "--transport", "http", "--auth-token-file", write_file("\n")}).error,
+      HasSubstr("is empty"));
+}
+
+TEST_F(ConfigTest, NonLoopbackWithoutTokenIsRefused) {
+  for (const char* host : {"0.0.0.0", "192.168.1.10", "::"}) {
+    const auto result = load({"--sandbox", "--transport", "http", "--host", host});
+    ASSERT_FALSE(result.ok()) << host;
+    EXPECT_THAT(result.error, HasSubstr("refusing to listen on"));
+    EXPECT_THAT(result.error, HasSubstr("--allow-unauthenticated"));
+    EXPECT_THAT(result.error, HasSubstr("MCP_AUTH_TOKEN"));
+  }
+}
+
+TEST_F(ConfigTest, NonLoopbackWithTokenIsAccepted) {
+  env_["MCP_AUTH_TOKEN"] = kToken;
+  EXPECT_TRUE(load({"--sandbox", "--transport", "http", "--host", "0.0.0.0"}).ok());
+}
+
+TEST_F(ConfigTest, NonLoopbackWithAllowUnauthenticatedIsAccepted) {
+  const auto result =
+      load({"--sandbox", "--transport", "http", "--host", "0.0.0.0", "--allow-unauthenticated"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_TRUE(result.config.allow_unauthenticated);
+}
+
+TEST_F(ConfigTest, LoopbackNeedsNoToken) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+    EXPECT_TRUE(load({"--sandbox", "--transport", "http", "--host", host}).ok()) << host;
+  }
+}
+
+TEST_F(ConfigTest, StdioIgnoresTheHttpBindCheck) {
+  EXPECT_TRUE(load({"--sandbox", "--host", "0.0.0.0"}).ok());
+}
+
+TEST_F(ConfigTest, HttpErrorsNeverShowTheBearerToken) {
+  env_["MCP_AUTH_TOKEN"] = kToken;
+  for (const auto& result :
+       {load({"--sandbox", "--transport", "http", "--port", "x"}),
+        load({"--sandbox", "--transport", "http", "--host", "nowhere"}),
+        load({"--sandbox", "--transport", "http", "--max-connections", "-5"})}) {
+    ASSERT_FALSE(result.ok());
+    EXPECT_THAT(result.error, Not(HasSubstr(kToken)));
+  }
+}
+
+TEST(LoopbackHost, RecognisesLoopbackAddresses) {
+  EXPECT_TRUE(is_loopback_host("127.0.0.1"));
+  EXPECT_TRUE(is_loopback_host("127.255.0.9"));
+  EXPECT_TRUE(is_loopback_host("::1"));
+  EXPECT_TRUE(is_loopback_host("[::1]"));
+  EXPECT_TRUE(is_loopback_host("localhost"));
+  EXPECT_FALSE(is_loopback_host("0.0.0.0"));
+  EXPECT_FALSE(is_loopback_host("128.0.0.1"));
+  EXPECT_FALSE(is_loopback_host("::"));
+  EXPECT_FALSE(is_loopback_host("10.0.0.1"));
+  EXPECT_FALSE(is_loopback_host("example.com"));
 }
 
 TEST_F(ConfigTest, HelpVersionAndListToolsNeedNoCredentials) {
@@ -302,11 +515,30 @@ TEST_F(ConfigTest, OtherErrorsDoNotMentionTheToken) {
 
 TEST_F(ConfigTest, HelpTextNamesEveryOptionAndVariable) {
   const std::string help = help_text("activecampaign-mcp");
-  for (const char* name :
-       {"--transport", "--sandbox", "--config", "--version", "--help", "--list-tools",
-        "--log-level", "ACTIVECAMPAIGN_API_URL", "ACTIVECAMPAIGN_API_TOKEN",
-        "ACTIVECAMPAIGN_TIMEOUT_MS", "ACTIVECAMPAIGN_MAX_RETRIES", "ACTIVECAMPAIGN_MAX_RPS",
-        "ACTIVECAMPAIGN_CA_FILE", "LOG_LEVEL"}) {
+  for (const char* name : {"--transport",
+                           "--sandbox",
+                           "--config",
+                           "--version",
+                           "--help",
+                           "--list-tools",
+                           "--log-level",
+                           "--host",
+                           "--port",
+                           "--stateless",
+                           "--allow-origin",
+                           "--auth-token-file",
+                           "--allow-unauthenticated",
+                           "--session-idle-timeout",
+                           "--max-body-bytes",
+                           "--max-connections",
+                           "MCP_AUTH_TOKEN",
+                           "ACTIVECAMPAIGN_API_URL",
+                           "ACTIVECAMPAIGN_API_TOKEN",
+                           "ACTIVECAMPAIGN_TIMEOUT_MS",
+                           "ACTIVECAMPAIGN_MAX_RETRIES",
+                           "ACTIVECAMPAIGN_MAX_RPS",
+                           "ACTIVECAMPAIGN_CA_FILE",
+                           "LOG_LEVEL"}) {
     EXPECT_THAT(help, HasSubstr(name));
   }
 }
@@ -315,6 +547,18 @@ TEST_F(ConfigTest, ExampleConfigFileLoads) {
   const auto result =
       load({"--config", ACMCP_SOURCE_DIR "/config/activecampaign-mcp.example.json"});
   EXPECT_TRUE(result.ok()) << result.error;
+}
+
+TEST_F(ConfigTest, HttpExampleConfigFileLoads) {
+  // It names a token file under /run/secrets; a flag points elsewhere, as flags win.
+  const auto token_file = write_file("example-token\n");
+  const auto result = load({"--sandbox", "--config",
+                            ACMCP_SOURCE_DIR "/config/activecampaign-mcp.http.example.json",
+                            "--auth-token-file", token_file});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.transport, "http");
+  EXPECT_EQ(result.config.host, "0.0.0.0");
+  EXPECT_EQ(result.config.auth_token, "example-token");
 }
 
 TEST(Instructions, ExplainTheEnvelopeStatusCodes) {

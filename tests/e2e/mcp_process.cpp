@@ -18,7 +18,8 @@ using nlohmann::json;
 namespace {
 
 bool stripped_variable(const std::string& entry) {
-  return entry.rfind("ACTIVECAMPAIGN_", 0) == 0 || entry.rfind("LOG_LEVEL=", 0) == 0;
+  return entry.rfind("ACTIVECAMPAIGN_", 0) == 0 || entry.rfind("LOG_LEVEL=", 0) == 0 ||
+         entry.rfind("MCP_AUTH_TOKEN=", 0) == 0;
 }
 
 }  // namespace
@@ -79,6 +80,7 @@ void McpProcess::pump(int fd, bool is_stdout) {
     std::lock_guard lock(mutex_);
     if (!is_stdout) {
       stderr_.append(buffer, static_cast<std::size_t>(n));
+      changed_.notify_all();
       continue;
     }
     partial.append(buffer, static_cast<std::size_t>(n));
@@ -183,6 +185,15 @@ std::optional<int> McpProcess::finish(std::chrono::milliseconds timeout) {
 std::vector<std::string> McpProcess::stdout_lines() const {
   std::lock_guard lock(mutex_);
   return all_lines_;
+}
+
+std::optional<std::string> McpProcess::wait_for_stderr(const std::string& needle,
+                                                       std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  const bool found = changed_.wait_for(
+      lock, timeout, [&] { return stderr_.find(needle) != std::string::npos || stdout_ended_; });
+  if (!found || stderr_.find(needle) == std::string::npos) return std::nullopt;
+  return stderr_;
 }
 
 std::string McpProcess::stderr_text() const {

@@ -16,7 +16,8 @@ namespace acmcp::e2e {
 
 class McpProcess {
  public:
-  // Environment: the test's own, minus every ACTIVECAMPAIGN_* and LOG_LEVEL, plus `env`.
+  // Environment: the test's own, minus every ACTIVECAMPAIGN_*, LOG_LEVEL and MCP_AUTH_TOKEN,
+  // plus `env`.
   McpProcess(std::vector<std::string> arguments, std::map<std::string, std::string> env = {});
   ~McpProcess();
   McpProcess(const McpProcess&) = delete;
@@ -44,8 +45,14 @@ class McpProcess {
   // wait_exit, then waits for stdout and stderr to end so both are complete.
   std::optional<int> finish(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  // True once wait_exit saw the process end.
+  bool exited() const { return exit_code_.has_value(); }
+
   std::vector<std::string> stdout_lines() const;  // every line seen so far
   std::string stderr_text() const;
+  // The stderr text once it contains `needle`; nullopt if it does not in time (or stdout ended).
+  std::optional<std::string> wait_for_stderr(
+      const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
  private:
   void pump(int fd, bool is_stdout);

@@ -219,10 +219,21 @@ TEST(E2eCommandLine, MissingCredentialsExitWithCode2) {
   EXPECT_EQ(result.out, "");
 }
 
-TEST(E2eCommandLine, HttpTransportIsNotAvailableYet) {
-  const auto result = run_to_completion({"--transport", "http", "--sandbox"});
+TEST(E2eCommandLine, InvalidHttpSettingExitsWithCode2) {
+  const auto result = run_to_completion({"--transport", "http", "--sandbox", "--port", "99999"});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.err, HasSubstr("the http transport is not available yet"));
+  EXPECT_THAT(result.err, HasSubstr("--port"));
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(E2eCommandLine, HelpDescribesTheHttpTransport) {
+  const auto result = run_to_completion({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* flag : {"--host", "--port", "--stateless", "--allow-origin", "--auth-token-file",
+                           "--allow-unauthenticated", "--session-idle-timeout", "--max-body-bytes",
+                           "--max-connections", "MCP_AUTH_TOKEN", "/metrics", "/healthz"}) {
+    EXPECT_THAT(result.out, HasSubstr(flag));
+  }
 }
 
 TEST(E2eCommandLine, InvalidValuesExitWithCode2WithoutShowingTheToken) {

@@ -937,5 +937,93 @@ TEST_F(HttpTransportTest, ShutdownClosesIdleConnectionsAndStreams) {
   EXPECT_TRUE(stream.stream_ended());
 }
 
+// --- hooks for the application: /metrics and on_response ---
+
+TEST_F(HttpTransportTest, MetricsPathIs404WhenNoMetricsAreGiven) {
+  start();
+  HttpClient client(port_);
+  auto reply = client.request("GET", "/metrics");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 404);
+}
+
+TEST_F(HttpTransportTest, MetricsServesTheGivenTextAsPrometheus) {
+  HttpOptions options;
+  options.metrics = [] { return std::string("up 1\n"); };
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("GET", "/metrics");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->body, "up 1\n");
+  EXPECT_EQ(reply->header("content-type").rfind("text/plain; version=0.0.4", 0), 0u);
+}
+
+TEST_F(HttpTransportTest, MetricsNeedTheBearerToken) {
+  HttpOptions options;
+  options.auth_token = "s3cret-token";
+  options.metrics = [] { return std::string("up 1\n"); };
+  start(options);
+  HttpClient client(port_);
+  auto denied = client.request("GET", "/metrics");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 401);
+  auto allowed = client.request("GET", "/metrics", "", {{"Authorization", "Bearer s3cret-token"}});
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+}
+
+TEST_F(HttpTransportTest, MetricsAnswerOnlyGet) {
+  HttpOptions options;
+  options.metrics = [] { return std::string("up 1\n"); };
+  start(options);
+  HttpClient client(port_);
+  auto reply = client.request("POST", "/metrics", "{}");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 405);
+}
+
+TEST_F(HttpTransportTest, OnResponseSeesMethodAndStatusOfEveryAnswer) {
+  struct Seen {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, int>> responses;
+  };
+  auto seen = std::make_shared<Seen>();
+  HttpOptions options;
+  options.on_response = [seen](std::string_view method, int status) {
+    std::lock_guard lock(seen->mutex);
+    seen->responses.emplace_back(std::string(method), status);
+  };
+  start(options);
+  HttpClient client(port_);
+  const auto id = initialize(client);  // POST 200, then POST 202
+  ASSERT_FALSE(id.empty());
+  client.request("GET", "/nowhere");                           // 404
+  client.request("POST", "/mcp", "{}", {{"Content-Type", "text/plain"}});  // 415
+  std::lock_guard lock(seen->mutex);
+  EXPECT_EQ(seen->responses, (std::vector<std::pair<std::string, int>>{
+                                 {"POST", 200}, {"POST", 202}, {"GET", 404}, {"POST", 415}}));
+}
+
+TEST_F(HttpTransportTest, OnResponseCountsAnEventStreamOnce) {
+  auto statuses = std::make_shared<std::vector<int>>();
+  auto mutex = std::make_shared<std::mutex>();
+  HttpOptions options;
+  options.on_response = [statuses, mutex](std::string_view, int status) {
+    std::lock_guard lock(*mutex);
+    statuses->push_back(status);
+  };
+  start(options);
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  auto reply = post(client,
+                    rpc(4, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", "t"}}}}),
+                    id);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->header("content-type").rfind("text/event-stream", 0), 0u);
+  std::lock_guard lock(*mutex);
+  EXPECT_EQ(*statuses, (std::vector<int>{200, 202, 200}));
+}
+
 }  // namespace
 }  // namespace acmcp::test
