@@ -8,12 +8,14 @@
 //    "omitEmpty": true,                                  "" arguments count as not given
 //    "page": {"items": "tags"},                          enables $page (list responses)
 //    "notFound": "tag {TagId}",                          what a 404 means (error message)
-//    "result": <template>}                               the data on 2xx (default "$response")
+//    "successStatuses": [404],                           non-2xx statuses that count as success
+//    "result": <template>}                               the data on success (default "$response")
 //
 // Values in "body" and "query": a string is an argument name (the key is left out when that
 // argument is absent); a string starting with "$" is an expression; an object is built the same
-// way (left out when empty); anything else is a literal. A query key may hold {Arg} placeholders
-// and is left out when one of them is absent. Query values are sent as text.
+// way (left out when empty), and its key "..." spreads an object-valued spec into it (explicit
+// keys win), e.g. "...": "AdditionalFields"; anything else is a literal. A query key may hold
+// {Arg} placeholders and is left out when one of them is absent. Query values are sent as text.
 //
 // Templates ("result"): strings starting with "$" are expressions, "$$x" is the literal "$x";
 // objects and arrays are evaluated member by member, and a member whose expression resolves to
@@ -23,12 +25,15 @@
 // Expressions: $<root>[.<key or index>...][|<filter>]
 //   roots:   args (validated arguments), response (the upstream JSON body),
 //            page (limit, offset, count, total, hasMore; needs "page" in the row)
-//   filters: string (numbers and booleans as text), int (integral numbers, numeric strings),
-//            bool (true/false, "true"/"false", 0/1), array (anything else becomes []),
-//            object (anything else becomes {})
-//   e.g. "$response.tag", "$args.TagId|string", "$response.meta.total|int", "$page.hasMore"
+//   filters: string (numbers and booleans as text), int (integral numbers, numeric strings,
+//            booleans as 1/0), bool (true/false, "true"/"false", 0/1), array (anything else
+//            becomes []), object (anything else becomes {}), lower / upper (letter case of a
+//            string), unless:<JSON> (nothing when the value equals that JSON literal)
+//   e.g. "$response.tag", "$args.TagId|string", "$response.meta.total|int", "$page.hasMore",
+//        "$args.Currency|lower", "$args.FilterStage|unless:-1"
 #include "tools/crud_engine.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
@@ -61,14 +66,34 @@ std::optional<long long> parse_integer(std::string_view text) {
   return value;
 }
 
+std::string change_case(std::string text, bool upper) {
+  for (char& c : text) {
+    const auto letter = static_cast<unsigned char>(c);
+    c = static_cast<char>(upper ? std::toupper(letter) : std::tolower(letter));
+  }
+  return text;
+}
+
 std::optional<json> apply_filter(std::string_view filter, std::optional<json> value) {
+  if (filter.starts_with("unless:")) {
+    json excluded = json::parse(filter.substr(7), nullptr, false);
+    if (excluded.is_discarded()) {
+      throw std::invalid_argument("filter 'unless:' needs a JSON literal: " + std::string(filter));
+    }
+    if (value && *value == excluded) return std::nullopt;
+    return value;
+  }
   if (filter != "string" && filter != "int" && filter != "bool" && filter != "array" &&
-      filter != "object") {
+      filter != "object" && filter != "lower" && filter != "upper") {
     throw std::invalid_argument("unknown template filter '" + std::string(filter) + "'");
   }
   if (filter == "array") return value && value->is_array() ? *value : json::array();
   if (filter == "object") return value && value->is_object() ? *value : json::object();
   if (!value) return std::nullopt;
+  if (filter == "lower" || filter == "upper") {
+    if (!value->is_string()) return value;
+    return json(change_case(value->get<std::string>(), filter == "upper"));
+  }
   if (filter == "string") {
     if (value->is_string()) return value;
     if (value->is_boolean()) return json(value->get<bool>() ? "true" : "false");
@@ -77,6 +102,7 @@ std::optional<json> apply_filter(std::string_view filter, std::optional<json> va
   }
   if (filter == "int") {
     if (value->is_number_integer()) return value;
+    if (value->is_boolean()) return json(value->get<bool>() ? 1 : 0);
     if (value->is_number_float()) {
       double number = value->get<double>();
       auto whole = static_cast<long long>(number);
@@ -142,13 +168,28 @@ std::optional<json> resolve_value(const json& spec, const json& args, bool omit_
   }
   if (spec.is_object()) {
     json built = json::object();
+    if (auto spread = spec.find("..."); spread != spec.end()) {
+      if (auto value = resolve_value(*spread, args, omit_empty); value && value->is_object()) {
+        built = std::move(*value);
+      }
+    }
     for (const auto& [key, member] : spec.items()) {
+      if (key == "...") continue;
       if (auto value = resolve_value(member, args, omit_empty)) built[key] = std::move(*value);
     }
     if (built.empty()) return std::nullopt;
     return built;
   }
   return spec;
+}
+
+// A response the row declares a success although it is not 2xx (e.g. a 404 to a delete that
+// the operation treats as already done).
+bool counts_as_success(const json& row, const ac::Response& response) {
+  if (!response.error.empty()) return false;
+  auto statuses = row.find("successStatuses");
+  if (statuses == row.end() || !statuses->is_array()) return false;
+  return std::find(statuses->begin(), statuses->end(), json(response.status)) != statuses->end();
 }
 
 }  // namespace
@@ -312,6 +353,9 @@ Envelope finish_row(const ToolSpec& spec, const json& row, const json& args,
     label.not_found.clear();
   }
   apply_response(envelope, label, response, spec.empty_data);
+  if (!envelope.error_message.empty() && counts_as_success(row, response)) {
+    envelope.error_message.clear();
+  }
   if (!envelope.error_message.empty()) return envelope;
 
   std::optional<json> page;

@@ -11,6 +11,12 @@ const std::map<std::string, Handler, std::less<>>& multi_step_handlers() {
       {"remove_contact_from_list", &remove_contact_from_list},
       {"create_tag", &create_tag},
       {"create_list", &create_list},
+      {"create_account", &create_account},
+      {"create_connection", &create_connection},
+      {"merge_before_put", &merge_before_put},
+      {"get_ecommerce_customer", &get_ecommerce_customer},
+      {"get_ecommerce_customers", &get_ecommerce_customers},
+      {"get_ecommerce_orders", &get_ecommerce_orders},
   };
   return handlers;
 }

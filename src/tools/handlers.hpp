@@ -26,5 +26,12 @@ boost::asio::awaitable<Envelope> remove_contact_from_list(const ToolSpec&, const
                                                           ToolContext&);
 boost::asio::awaitable<Envelope> create_tag(const ToolSpec&, const json&, ToolContext&);
 boost::asio::awaitable<Envelope> create_list(const ToolSpec&, const json&, ToolContext&);
+boost::asio::awaitable<Envelope> create_account(const ToolSpec&, const json&, ToolContext&);
+boost::asio::awaitable<Envelope> create_connection(const ToolSpec&, const json&, ToolContext&);
+boost::asio::awaitable<Envelope> merge_before_put(const ToolSpec&, const json&, ToolContext&);
+boost::asio::awaitable<Envelope> get_ecommerce_customer(const ToolSpec&, const json&, ToolContext&);
+boost::asio::awaitable<Envelope> get_ecommerce_customers(const ToolSpec&, const json&,
+                                                         ToolContext&);
+boost::asio::awaitable<Envelope> get_ecommerce_orders(const ToolSpec&, const json&, ToolContext&);
 
 }  // namespace acmcp::tools

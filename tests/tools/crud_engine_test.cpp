@@ -60,8 +60,8 @@ TEST(Expression, ArrayAndObjectFiltersSupplyEmptyValues) {
 
 TEST(Expression, UnknownRootOrFilterThrows) {
   EXPECT_THROW(eval("$nothing.x"), std::invalid_argument);
-  EXPECT_THROW(eval("$args.TagId|upper"), std::invalid_argument);
-  EXPECT_THROW(eval("$args.Missing|upper"), std::invalid_argument);
+  EXPECT_THROW(eval("$args.TagId|reverse"), std::invalid_argument);
+  EXPECT_THROW(eval("$args.Missing|reverse"), std::invalid_argument);
 }
 
 TEST(Template, LiteralsStayLiterals) {
@@ -223,6 +223,78 @@ TEST(FinishRow, RowNotFoundOverridesTheToolsOwn) {
 TEST(FinishRow, ResultMissingOnSuccessFallsBackToEmptyData) {
   json row = {{"method", "GET"}, {"path", "/x"}, {"result", "$response.absent"}};
   EXPECT_EQ(finish_row(tag_spec(), row, kArgs, http(200, json::object())).data, json::object());
+}
+
+// ---- Features the resources of issue 3 need (currency case, sentinel values, merged objects,
+// statuses that count as success)
+
+TEST(Expression, LowerAndUpperChangeTheCaseOfStrings) {
+  const json args = {{"Currency", "UsD"}, {"Count", 3}};
+  EXPECT_EQ(evaluate_expression("$args.Currency|lower", TemplateScope{args}), json("usd"));
+  EXPECT_EQ(evaluate_expression("$args.Currency|upper", TemplateScope{args}), json("USD"));
+  EXPECT_EQ(evaluate_expression("$args.Count|upper", TemplateScope{args}), json(3));
+  EXPECT_FALSE(evaluate_expression("$args.Missing|lower", TemplateScope{args}));
+}
+
+TEST(Expression, IntTurnsBooleansIntoOneAndZero) {
+  const json args = {{"Yes", true}, {"No", false}};
+  EXPECT_EQ(evaluate_expression("$args.Yes|int", TemplateScope{args}), json(1));
+  EXPECT_EQ(evaluate_expression("$args.No|int", TemplateScope{args}), json(0));
+}
+
+TEST(Expression, UnlessDropsTheSentinelValueOnly) {
+  const json args = {{"All", -1}, {"Some", 1}, {"Text", "any"}};
+  EXPECT_FALSE(evaluate_expression("$args.All|unless:-1", TemplateScope{args}));
+  EXPECT_EQ(evaluate_expression("$args.Some|unless:-1", TemplateScope{args}), json(1));
+  EXPECT_FALSE(evaluate_expression("$args.Text|unless:\"any\"", TemplateScope{args}));
+  EXPECT_FALSE(evaluate_expression("$args.Missing|unless:-1", TemplateScope{args}));
+}
+
+TEST(Expression, UnlessNeedsAJsonLiteral) {
+  EXPECT_THROW(evaluate_expression("$args.TagId|unless:nope", TemplateScope{kArgs}),
+               std::invalid_argument);
+}
+
+TEST(BuildRequest, SentinelQueryValueIsLeftOut) {
+  const json row = {{"method", "GET"},
+                    {"path", "/dealGroups"},
+                    {"query", {{"filters[have_stages]", "$args.FilterStage|unless:-1"}}}};
+  EXPECT_EQ(query_text(build_request(row, {{"FilterStage", -1}})), "");
+  EXPECT_EQ(query_text(build_request(row, {{"FilterStage", 0}})), "filters[have_stages]=0");
+}
+
+TEST(BuildRequest, SpreadMergesAnObjectArgumentAndExplicitKeysWin) {
+  const json row = {{"method", "PUT"},
+                    {"path", "/things/1"},
+                    {"wrap", "thing"},
+                    {"body", {{"...", "Extra"}, {"name", "Name"}}}};
+  ac::Request request =
+      build_request(row, {{"Name", "New"}, {"Extra", {{"name", "Old"}, {"width", 270}}}});
+  EXPECT_EQ(*request.body, json({{"thing", {{"name", "New"}, {"width", 270}}}}));
+  EXPECT_EQ(*build_request(row, {{"Name", "New"}}).body, json({{"thing", {{"name", "New"}}}}));
+}
+
+TEST(FinishRow, SuccessStatusesCountAsSuccess) {
+  const json row = {{"method", "DELETE"},
+                    {"path", "/dealStages/1"},
+                    {"successStatuses", {404}},
+                    {"result", {{"Deleted", true}}}};
+  Envelope gone = finish_row(tag_spec(), row, kArgs, http(404, {{"message", "No Result"}}));
+  EXPECT_EQ(gone.error_message, "");
+  EXPECT_EQ(gone.status_code, kCompleted);
+  EXPECT_EQ(gone.original_status, 404);
+  EXPECT_EQ(gone.data, json({{"Deleted", true}}));
+
+  Envelope refused = finish_row(tag_spec(), row, kArgs, http(403));
+  EXPECT_NE(refused.error_message, "");
+  EXPECT_EQ(refused.data, json::object());
+}
+
+TEST(FinishRow, SuccessStatusesDoNotCoverTransportFailures) {
+  const json row = {{"method", "DELETE"}, {"path", "/x"}, {"successStatuses", {404}}};
+  Envelope envelope = finish_row(tag_spec(), row, kArgs, testing::transport_failure("reset", 404));
+  EXPECT_EQ(envelope.status_code, kNoResponse);
+  EXPECT_NE(envelope.error_message, "");
 }
 
 }  // namespace

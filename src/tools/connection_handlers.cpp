@@ -1,0 +1,79 @@
+// Create a Connection: returns the existing connection with the same service and external ID
+// instead of creating a duplicate (design §5 ruling 6).
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "tools/crud_engine.hpp"
+#include "tools/handlers.hpp"
+
+namespace acmcp::tools {
+
+namespace {
+
+// Services are names people type ("Shopify", "shopify"); external IDs are the store's own key.
+bool same_service(const std::string& a, const std::string& b) {
+  return std::ranges::equal(
+      a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+std::optional<json> matching_connection(const json& body, const json& args) {
+  if (!body.is_object() || !body.contains("connections") || !body["connections"].is_array()) {
+    return std::nullopt;
+  }
+  const std::string service = args.value("Service", "");
+  const std::string external_id = args.value("ExternalId", "");
+  for (const auto& connection : body["connections"]) {
+    if (!connection.is_object()) continue;
+    const json service_value = connection.value("service", json());
+    const json external_value = connection.value("externalid", json());
+    if (service_value.is_string() && external_value.is_string() &&
+        same_service(service_value.get<std::string>(), service) &&
+        external_value.get<std::string>() == external_id) {
+      return connection;
+    }
+  }
+  return std::nullopt;
+}
+
+Envelope existing_connection(const ToolSpec& spec, json connection, int status) {
+  Envelope envelope;
+  envelope.data_key = spec.data_key;
+  envelope.data = std::move(connection);
+  envelope.original_status = status;
+  return envelope;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Envelope> create_connection(const ToolSpec& spec, const json& args,
+                                                   ToolContext& context) {
+  const std::string label =
+      args.value("Service", "") + " connection \"" + args.value("ExternalId", "") + "\"";
+  context.report_step(0, 2, "Looking for an existing " + label);
+  const json& lookup_row = step_row(spec, "lookup");
+  ac::Response lookup = co_await send_row(lookup_row, args, context);
+  if (!succeeded(lookup)) {
+    co_return finish_row(spec, lookup_row, args, lookup,
+                         "looking for an existing connection (nothing was created)");
+  }
+  if (auto found = matching_connection(lookup.body, args)) {
+    co_return existing_connection(spec, std::move(*found), lookup.status);
+  }
+
+  context.report_step(1, 2, "Creating the " + label);
+  const json& create_row = step_row(spec, "create");
+  ac::Response created = co_await send_row(create_row, args, context);
+  if (created.error.empty() && created.status == 422) {
+    // A duplicate created since the lookup (a concurrent retry): return it.
+    ac::Response again = co_await send_row(lookup_row, args, context);
+    if (succeeded(again)) {
+      if (auto found = matching_connection(again.body, args)) {
+        co_return existing_connection(spec, std::move(*found), again.status);
+      }
+    }
+  }
+  co_return finish_row(spec, create_row, args, created, "creating the connection");
+}
+
+}  // namespace acmcp::tools
