@@ -67,6 +67,7 @@ struct Connection {
 struct AttemptResult {
   AttemptOutcome outcome;
   std::string body;
+  std::string content_type;  // of the response, to explain a body that is not JSON
   std::string error;
   bool stale = false;  // a reused connection was dead: try once more on a fresh one
   bool cancelled = false;
@@ -382,6 +383,9 @@ struct Client::Impl {
     if (auto it = response.find(http::field::retry_after); it != response.end()) {
       result.outcome.retry_after = std::string(it->value());
     }
+    if (auto it = response.find(http::field::content_type); it != response.end()) {
+      result.content_type = std::string(it->value().substr(0, 100));
+    }
     result.body = std::move(response.body());
     reusable = response.keep_alive() && !response.need_eof();
     co_return result;
@@ -554,8 +558,13 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
   response.body = nlohmann::json::parse(last.body, nullptr, false);
   if (response.body.is_discarded()) {
     response.body = nullptr;
-    co_return finish_with_error("upstream answered HTTP " + std::to_string(response.status) +
-                                " with a body that is not JSON");
+    std::string error =
+        "upstream answered HTTP " + std::to_string(response.status) + " with a body that is not JSON";
+    // An HTML error page from a proxy is the usual case; saying so helps the reader.
+    if (!last.content_type.empty() && last.content_type.find("json") == std::string::npos) {
+      error += " (Content-Type " + last.content_type + ")";
+    }
+    co_return finish_with_error(std::move(error));
   }
   co_return response;
 }

@@ -29,12 +29,13 @@ struct Setting {
 };
 using Layer = std::map<std::string, Setting>;
 
-constexpr std::array<const char*, 18> kFileKeys = {"api_url",
+constexpr std::array<const char*, 19> kFileKeys = {"api_url",
                                                    "api_token",
                                                    "timeout_ms",
                                                    "max_retries",
                                                    "max_rps",
                                                    "ca_file",
+                                                   "upstream_max_body_bytes",
                                                    "log_level",
                                                    "transport",
                                                    "sandbox",
@@ -52,13 +53,14 @@ struct EnvironmentVariable {
   const char* name;
   const char* key;
 };
-constexpr std::array<EnvironmentVariable, 8> kEnvironment = {{
+constexpr std::array<EnvironmentVariable, 9> kEnvironment = {{
     {"ACTIVECAMPAIGN_API_URL", "api_url"},
     {"ACTIVECAMPAIGN_API_TOKEN", "api_token"},
     {"ACTIVECAMPAIGN_TIMEOUT_MS", "timeout_ms"},
     {"ACTIVECAMPAIGN_MAX_RETRIES", "max_retries"},
     {"ACTIVECAMPAIGN_MAX_RPS", "max_rps"},
     {"ACTIVECAMPAIGN_CA_FILE", "ca_file"},
+    {"ACTIVECAMPAIGN_MAX_BODY_BYTES", "upstream_max_body_bytes"},
     {"LOG_LEVEL", "log_level"},
     // The bearer token itself; a file may only name where the token is (auth_token_file).
     {"MCP_AUTH_TOKEN", "auth_token"},
@@ -79,6 +81,7 @@ const std::map<std::string, std::string> kValueFlags = {
     {"--auth-token-file", "auth_token_file"},
     {"--session-idle-timeout", "session_idle_timeout"},
     {"--max-body-bytes", "max_body_bytes"},
+    {"--upstream-max-body-bytes", "upstream_max_body_bytes"},
     {"--max-connections", "max_connections"},
 };
 
@@ -196,6 +199,10 @@ std::string apply(Config& config, const std::string& key, const Setting& setting
   }
   if (key == "max_body_bytes") {
     return integer(config.max_body_bytes, 1024, 1 << 30,
+                   "a whole number of bytes from 1024 to 1073741824");
+  }
+  if (key == "upstream_max_body_bytes") {
+    return integer(config.upstream_max_body_bytes, 1024, 1 << 30,
                    "a whole number of bytes from 1024 to 1073741824");
   }
   if (key == "max_connections") {
@@ -431,6 +438,11 @@ HTTP transport (--transport http; MCP Streamable HTTP at http://HOST:PORT/mcp):
                           end sessions unused for this long (default 1800)
   --max-body-bytes N      largest request body accepted, else 413 (default 1048576)
   --max-connections N     concurrent connections; more get 503 (default 256)
+
+Upstream:
+  --upstream-max-body-bytes N
+                          largest ActiveCampaign response body accepted; a larger one fails
+                          the call with StatusCode 500 (default 16777216)
   Endpoints: /mcp, GET /healthz (no token needed), GET /metrics (Prometheus text format).
 
 Environment (overrides the config file; flags override both):
@@ -440,10 +452,12 @@ Environment (overrides the config file; flags override both):
   ACTIVECAMPAIGN_MAX_RETRIES   retries for 429, 5xx and network failures (default 3)
   ACTIVECAMPAIGN_MAX_RPS       client-side request rate limit per second (default 5; 0 disables)
   ACTIVECAMPAIGN_CA_FILE       extra CA bundle (PEM) for TLS
+  ACTIVECAMPAIGN_MAX_BODY_BYTES  as --upstream-max-body-bytes
   LOG_LEVEL                    as --log-level
   MCP_AUTH_TOKEN               bearer token for the HTTP transport (instead of --auth-token-file)
 
-Config file keys: api_url, api_token, timeout_ms, max_retries, max_rps, ca_file, log_level,
+Config file keys: api_url, api_token, timeout_ms, max_retries, max_rps, ca_file,
+upstream_max_body_bytes, log_level,
 transport, sandbox, host, port, stateless, allowed_origins (array), auth_token_file,
 allow_unauthenticated, session_idle_timeout, max_body_bytes, max_connections. The bearer token
 itself is never taken from a config file.

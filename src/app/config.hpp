@@ -15,6 +15,7 @@ struct Config {
   int max_retries = 3;
   double max_rps = 5;  // 0 disables client-side rate limiting
   std::string ca_file;
+  int upstream_max_body_bytes = 16 * 1024 * 1024;  // larger upstream answers are refused
   std::string log_level = "info";   // trace debug info warn error critical off
   std::string transport = "stdio";  // stdio | http
   bool sandbox = false;

@@ -229,6 +229,7 @@ int serve(const Config& config) {
     client_config.max_retries = config.max_retries;
     client_config.max_rps = config.max_rps;
     client_config.ca_file = config.ca_file;
+    client_config.max_body_bytes = static_cast<std::size_t>(config.upstream_max_body_bytes);
     if (config.sandbox) {
       services->sandbox = std::make_unique<sandbox::SandboxServer>(io.get_executor());
       client_config.api_url = services->sandbox->base_url();

@@ -21,7 +21,9 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "sandbox/store.hpp"
 
@@ -56,7 +58,11 @@ struct Connection {
 
   beast::tcp_stream stream;
   asio::steady_timer delay_timer;
+  std::optional<Fault> spoil;  // a fault to apply to the answer about to be written
 };
+
+// How long a stall lasts when the fault names no delay: longer than any test's client timeout.
+constexpr auto kDefaultStall = std::chrono::seconds(30);
 
 Response json_response(int status, const json& body, bool keep_alive) {
   Response res{static_cast<http::status>(status), 11};
@@ -79,6 +85,9 @@ struct SandboxServer::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection, std::uint64_t id);
   // The response to one request, or nullopt when a fault says to drop the connection.
   asio::awaitable<std::optional<Response>> answer(const Request& request, Connection& connection);
+  // Writes `response` spoiled as `fault` says; false when the connection must end.
+  asio::awaitable<bool> write_spoiled(Connection& connection, Response& response,
+                                      const Fault& fault);
   std::optional<Fault> take_fault(const std::string& method, const std::string& path);
   bool admit(const std::string& token);
   void stop();
@@ -162,6 +171,10 @@ asio::awaitable<void> SandboxServer::Impl::serve(std::shared_ptr<Connection> con
         stream.socket().close(ignored);
         break;
       }
+      if (auto fault = std::exchange(connection->spoil, std::nullopt)) {
+        if (!co_await write_spoiled(*connection, *response, *fault)) break;
+        continue;
+      }
       response->prepare_payload();
       stream.expires_after(kIdleTimeout);
       auto [write_error, written] = co_await http::async_write(stream, *response, kUseTuple);
@@ -173,6 +186,43 @@ asio::awaitable<void> SandboxServer::Impl::serve(std::shared_ptr<Connection> con
   connection->close();
   std::lock_guard lock(mutex);
   connections.erase(id);
+}
+
+asio::awaitable<bool> SandboxServer::Impl::write_spoiled(Connection& connection,
+                                                        Response& response, const Fault& fault) {
+  auto& stream = connection.stream;
+  stream.expires_after(kIdleTimeout);
+  const auto stall = [&]() -> asio::awaitable<void> {
+    connection.delay_timer.expires_after(fault.delay.count() > 0
+                                             ? fault.delay
+                                             : std::chrono::milliseconds(kDefaultStall));
+    co_await connection.delay_timer.async_wait(kUseTuple);
+  };
+  if (fault.kind == Fault::Kind::Truncated) {
+    response.body().resize(response.body().size() / 2);
+    response.prepare_payload();
+    auto [ec, written] = co_await http::async_write(stream, response, kUseTuple);
+    co_return !ec && response.keep_alive();
+  }
+  if (fault.kind == Fault::Kind::StallBeforeHeaders) {
+    co_await stall();
+    co_return false;
+  }
+  response.prepare_payload();
+  std::ostringstream header;
+  header << response.base();
+  std::string bytes = header.str();
+  if (fault.kind == Fault::Kind::StallMidBody) {
+    bytes += response.body().substr(0, response.body().size() / 2);
+  }
+  auto [ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kUseTuple);
+  if (!ec && fault.kind == Fault::Kind::StallMidBody) co_await stall();
+  if (fault.kind == Fault::Kind::ResetAfterHeaders) {
+    beast::error_code ignored;
+    stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    stream.socket().close(ignored);  // before any shutdown, which would send a clean FIN
+  }
+  co_return false;
 }
 
 std::optional<Fault> SandboxServer::Impl::take_fault(const std::string& method,
@@ -242,6 +292,28 @@ asio::awaitable<std::optional<Response>> SandboxServer::Impl::answer(const Reque
         res.keep_alive(keep_alive);
         co_return res;
       }
+      case Fault::Kind::ContentType: {
+        Response res{static_cast<http::status>(fault->status), 11};
+        res.set(http::field::content_type, fault->content_type);
+        res.body() = fault->body;
+        res.keep_alive(keep_alive);
+        co_return res;
+      }
+      case Fault::Kind::Oversized: {
+        // Valid JSON of exactly `size` bytes (when size >= 16), so only its length is wrong.
+        const std::string open = R"({"padding":")", close = R"("})";
+        const std::size_t fill =
+            fault->size > open.size() + close.size() ? fault->size - open.size() - close.size() : 0;
+        Response res = json_response(200, json::object(), keep_alive);
+        res.body() = open + std::string(fill, 'x') + close;
+        co_return res;
+      }
+      case Fault::Kind::ResetAfterHeaders:
+      case Fault::Kind::StallBeforeHeaders:
+      case Fault::Kind::StallMidBody:
+      case Fault::Kind::Truncated:
+        connection.spoil = *fault;
+        break;
       case Fault::Kind::Delay: {
         connection.delay_timer.expires_after(fault->delay);
         auto [ec] = co_await connection.delay_timer.async_wait(kUseTuple);

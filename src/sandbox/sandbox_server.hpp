@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,14 @@ struct Fault {
     Delay,    // wait `delay`, then answer normally
     Reset,    // close the connection without answering
     NonJson,  // answer 200 with a body that is not JSON
+    // The kinds below let the store handle the request first (a write takes effect), then spoil
+    // the answer on the wire, as a failing network or proxy would.
+    ResetAfterHeaders,   // send the response headers, then reset the connection
+    StallBeforeHeaders,  // send nothing for `delay`, then close
+    StallMidBody,        // send the headers and half the body, then nothing for `delay`, close
+    Truncated,           // a complete HTTP message whose JSON body is cut in half
+    Oversized,           // answer 200 with a JSON body of `size` bytes
+    ContentType,         // answer `status` with `body` labelled `content_type`
   };
   Kind kind = Kind::Status;
   std::string method;        // "" = any method
@@ -36,6 +45,8 @@ struct Fault {
   std::string body = "{}";
   std::map<std::string, std::string> headers;
   std::chrono::milliseconds delay{0};
+  std::size_t size = 0;                   // Oversized: body length in bytes
+  std::string content_type = "text/html; charset=utf-8";  // ContentType
 };
 
 struct RecordedRequest {

@@ -105,6 +105,42 @@ TEST_F(ConfigTest, EnvironmentNumbersAreParsed) {
   EXPECT_EQ(result.config.log_level, "debug");
 }
 
+TEST_F(ConfigTest, UpstreamBodyLimitDefaultsTo16MiB) {
+  set_credentials();
+  const auto result = load({});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.upstream_max_body_bytes, 16 * 1024 * 1024);
+}
+
+TEST_F(ConfigTest, UpstreamBodyLimitComesFromEnvironmentFileAndFlag) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_MAX_BODY_BYTES"] = "65536";
+  auto result = load({});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.upstream_max_body_bytes, 65536);
+  EXPECT_EQ(result.config.max_body_bytes, 1048576);  // the HTTP transport's limit is separate
+
+  const auto path = write_file(R"({"upstream_max_body_bytes": 4096})");
+  env_.erase("ACTIVECAMPAIGN_MAX_BODY_BYTES");
+  result = load({"--config", path});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.upstream_max_body_bytes, 4096);
+
+  result = load({"--config", path, "--upstream-max-body-bytes", "2048"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.upstream_max_body_bytes, 2048);
+}
+
+TEST_F(ConfigTest, UpstreamBodyLimitOutOfRangeIsRejected) {
+  set_credentials();
+  for (const char* value : {"0", "1023", "1.5", "lots", "2147483648"}) {
+    env_["ACTIVECAMPAIGN_MAX_BODY_BYTES"] = value;
+    const auto result = load({});
+    EXPECT_FALSE(result.ok()) << value;
+    EXPECT_THAT(result.error, HasSubstr("ACTIVECAMPAIGN_MAX_BODY_BYTES")) << value;
+  }
+}
+
 TEST_F(ConfigTest, EmptyEnvironmentValuesCountAsUnset) {
   set_credentials();
   env_["ACTIVECAMPAIGN_TIMEOUT_MS"] = "";
