@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "sandbox_fixture.hpp"
 
 namespace acmcp::tools {
@@ -167,98 +165,6 @@ TEST_F(AccountHandler, AccountUrlMustBeAUrl) {
   EXPECT_EQ(result["StatusCode"], -1);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(), HasSubstr("AccountUrl"));
   EXPECT_TRUE(upstream.requests.empty());
-}
-
-// ---------- Every tool through the sandbox
-
-struct ToolCase {
-  std::string tool;
-  json invalid;
-  json valid;
-};
-
-// Account contacts first, so their delete runs before the account's (which removes its links).
-const std::vector<ToolCase> kCases = {
-    {"activecampaign_create_account_contact",
-     {{"ContactId", 2}, {"AccountId", 1}},
-     {{"ContactId", 2}, {"AccountId", 1}, {"JobTitle", "CTO"}}},
-    {"activecampaign_delete_account_contact", {{"AssociationId", -3}}, {{"AssociationId", 1}}},
-    {"activecampaign_get_many_account_contacts", {{"Offset", -1}}, json::object()},
-    {"activecampaign_get_account_contact", {{"AssociationId", 1.5}}, {{"AssociationId", 1}}},
-    {"activecampaign_update_account_contact",
-     {{"AssociationId", 1}, {"ContactId", 1}},
-     {{"AssociationId", 1}, {"ContactId", 1}, {"AccountId", 1}, {"JobTitle", "Buyer"}}},
-    {"activecampaign_create_account", {{"Name", ""}}, {{"Name", "Globex"}}},
-    {"activecampaign_delete_account", {{"AccountId", 0}}, {{"AccountId", 1}}},
-    {"activecampaign_get_many_accounts", {{"Limit", 0}}, json::object()},
-    {"activecampaign_get_account", {{"AccountId", "one"}}, {{"AccountId", 1}}},
-    {"activecampaign_update_account",
-     {{"AccountId", 1}, {"Owner", 0}},
-     {{"AccountId", 1}, {"Name", "Acme Ltd"}}},
-};
-
-TEST_F(SandboxTools, AccountToolsRejectInvalidArgumentsWithoutCallingUpstream) {
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.invalid);
-    EXPECT_EQ(envelope["StatusCode"], -1);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("invalid arguments"));
-  }
-  EXPECT_TRUE(log().empty());
-}
-
-TEST_F(SandboxTools, AccountToolsReportAConnectionResetAs500) {
-  reset_everything();
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("may be retried"));
-  }
-}
-
-TEST_F(SandboxTools, AccountToolsReportANonJsonBodyAs500WithTheHttpStatus) {
-  sandbox::Fault fault;
-  fault.kind = sandbox::Fault::Kind::NonJson;
-  fault.count = -1;
-  sandbox->add_fault(fault);
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 200);
-  }
-}
-
-TEST_F(SandboxTools, AccountToolsReportAnUpstreamServerErrorWithEmptyData) {
-  answer("", "", 500, R"({"message":"Internal Server Error"})");
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 200);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 500);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
-                HasSubstr("ActiveCampaign failed to handle the request (HTTP 500"));
-    const json& definition =
-        *std::find_if(registry->tool_definitions().begin(), registry->tool_definitions().end(),
-                      [&](const json& tool) { return tool["name"] == c.tool; });
-    const std::string data_key = definition["outputSchema"]["required"][0];
-    EXPECT_EQ(envelope[data_key], json::object());
-  }
-}
-
-TEST_F(SandboxTools, AccountToolsSucceedWithValidArguments) {
-  for (bool deletes : {false, true}) {
-    for (const auto& c : kCases) {
-      if (c.tool.starts_with("activecampaign_delete_") != deletes) continue;
-      SCOPED_TRACE(c.tool);
-      json envelope = call(c.tool, c.valid);
-      EXPECT_EQ(envelope["ErrorMessage"], "");
-      EXPECT_EQ(envelope["StatusCode"], 200);
-    }
-  }
 }
 
 // ---------- Accounts

@@ -3,8 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
+#include "sample_arguments.hpp"
 #include "sandbox_fixture.hpp"
 
 namespace acmcp::tools {
@@ -15,12 +14,6 @@ using ::testing::HasSubstr;
 using testing::http;
 using testing::query_text;
 using testing::transport_failure;
-
-const json kNewConnection = {{"Service", "Shopify"},
-                             {"ExternalId", "shop12345"},
-                             {"Name", "My Toystore, Inc."},
-                             {"LogoUrl", "https://cdn.example.com/logo.png"},
-                             {"LinkUrl", "https://shop.example.com/admin"}};
 
 // ---------- Create a Connection's branches, against a scripted upstream
 
@@ -130,99 +123,6 @@ TEST_F(ConnectionHandler, ListIdMustBeNumeric) {
   args["ListId"] = "three";
   EXPECT_EQ(envelope(args)["StatusCode"], -1);
   EXPECT_TRUE(upstream.requests.empty());
-}
-
-// ---------- Every tool through the sandbox
-
-struct ToolCase {
-  std::string tool;
-  json invalid;
-  json valid;
-};
-
-json with(json base, const std::string& key, json value) {
-  base[key] = std::move(value);
-  return base;
-}
-
-const std::vector<ToolCase> kCases = {
-    {"activecampaign_create_connection", with(kNewConnection, "Service", ""), kNewConnection},
-    {"activecampaign_delete_connection", {{"ConnectionId", 0}}, {{"ConnectionId", 1}}},
-    {"activecampaign_get_many_connections", {{"Limit", 101}}, json::object()},
-    {"activecampaign_get_connection", {{"ConnectionId", "x"}}, {{"ConnectionId", 1}}},
-    {"activecampaign_update_connection",
-     {{"ConnectionId", 1},
-      {"Service", "demo-store"},
-      {"ExternalId", "demo-store"},
-      {"Name", "Demo"},
-      {"AdditionalFields", {{"status", 2}}}},
-     {{"ConnectionId", 1},
-      {"Service", "demo-store"},
-      {"ExternalId", "demo-store"},
-      {"Name", "Demo"}}},
-};
-
-TEST_F(SandboxTools, ConnectionToolsRejectInvalidArgumentsWithoutCallingUpstream) {
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.invalid);
-    EXPECT_EQ(envelope["StatusCode"], -1);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("invalid arguments"));
-  }
-  EXPECT_TRUE(log().empty());
-}
-
-TEST_F(SandboxTools, ConnectionToolsReportAConnectionResetAs500) {
-  reset_everything();
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-  }
-}
-
-TEST_F(SandboxTools, ConnectionToolsReportANonJsonBodyAs500WithTheHttpStatus) {
-  sandbox::Fault fault;
-  fault.kind = sandbox::Fault::Kind::NonJson;
-  fault.count = -1;
-  sandbox->add_fault(fault);
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 200);
-  }
-}
-
-TEST_F(SandboxTools, ConnectionToolsReportAnUpstreamServerErrorWithEmptyData) {
-  answer("", "", 500, R"({"message":"Internal Server Error"})");
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 200);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 500);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
-                HasSubstr("ActiveCampaign failed to handle the request (HTTP 500"));
-    const json& definition =
-        *std::find_if(registry->tool_definitions().begin(), registry->tool_definitions().end(),
-                      [&](const json& tool) { return tool["name"] == c.tool; });
-    const std::string data_key = definition["outputSchema"]["required"][0];
-    EXPECT_EQ(envelope[data_key], json::object());
-  }
-}
-
-TEST_F(SandboxTools, ConnectionToolsSucceedWithValidArguments) {
-  for (bool deletes : {false, true}) {
-    for (const auto& c : kCases) {
-      if (c.tool.starts_with("activecampaign_delete_") != deletes) continue;
-      SCOPED_TRACE(c.tool);
-      json envelope = call(c.tool, c.valid);
-      EXPECT_EQ(envelope["ErrorMessage"], "");
-      EXPECT_EQ(envelope["StatusCode"], 200);
-    }
-  }
 }
 
 TEST_F(SandboxTools, CreateConnectionReturnsTheSeededConnection) {

@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sample_arguments.hpp"
 #include "sandbox_fixture.hpp"
-#include "schema/validator.hpp"
 
 namespace acmcp::tools {
 namespace {
@@ -185,116 +185,9 @@ TEST_F(UpdateDealHandler, CustomFieldsAreValidatedItemByItem) {
               HasSubstr("AdditionalFields.fields[1].fieldCurrency"));
 }
 
-// ---------- Every Deal and Deal Note tool through the sandbox
+// ---------- Deal and Deal Note tools through the sandbox
 
 class DealSandbox : public SandboxTools {};
-
-// The business data of an envelope, whatever its key.
-json output_schema_of(const ToolRegistry& registry, const std::string& tool) {
-  for (const auto& definition : registry.tool_definitions()) {
-    if (definition["name"] == tool) return definition["outputSchema"];
-  }
-  return nullptr;
-}
-
-json data_of(const json& envelope) {
-  for (const auto& [key, value] : envelope.items()) {
-    if (key != "OriginalStatusCode" && key != "StatusCode" && key != "ErrorMessage") return value;
-  }
-  return nullptr;
-}
-
-json with(json base, const std::string& key, json value) {
-  base[key] = std::move(value);
-  return base;
-}
-
-struct DealCase {
-  std::string tool;
-  json invalid;
-  json valid;
-};
-
-const json kNewDeal = {{"Title", "Globex - Pilot"}, {"ContactId", 2}, {"Value", 45678},
-                       {"Currency", "USD"},         {"StageId", 1},   {"PipelineId", 1}};
-
-const std::vector<DealCase> kDealCases = {
-    {"activecampaign_create_deal", with(kNewDeal, "Value", -1), kNewDeal},
-    {"activecampaign_delete_deal", {{"DealId", 0}}, {{"DealId", 1}}},
-    {"activecampaign_get_many_deals", {{"OrderTitle", "asc"}}, json::object()},
-    {"activecampaign_get_deal", {{"DealId", "one"}}, {{"DealId", 1}}},
-    {"activecampaign_update_deal", {{"DealId", 1}, {"Status", 3}}, {{"DealId", 1}, {"Status", 1}}},
-    {"activecampaign_create_deal_note",
-     {{"DealId", 1}, {"NoteText", ""}},
-     {{"DealId", 1}, {"NoteText", "Called the client."}}},
-    {"activecampaign_update_deal_note",
-     {{"DealId", 1}, {"NoteId", 1}},
-     {{"DealId", 1}, {"NoteId", 1}, {"NoteText", "Called the client twice."}}},
-};
-
-TEST_F(DealSandbox, InvalidArgumentsSendNothing) {
-  for (const auto& c : kDealCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.invalid);
-    EXPECT_EQ(envelope["StatusCode"], -1);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("invalid arguments"));
-  }
-  EXPECT_TRUE(log().empty());
-}
-
-TEST_F(DealSandbox, ConnectionResetIs500) {
-  reset_everything();
-  for (const auto& c : kDealCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("may be retried"));
-  }
-}
-
-TEST_F(DealSandbox, NonJsonBodyIs500WithTheHttpStatus) {
-  sandbox::Fault fault;
-  fault.kind = sandbox::Fault::Kind::NonJson;
-  fault.count = -1;
-  sandbox->add_fault(fault);
-  for (const auto& c : kDealCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 200);
-  }
-}
-
-TEST_F(DealSandbox, UpstreamServerErrorIsReportedWithEmptyData) {
-  answer("", "/deals", 503, R"({"message":"Service Unavailable"})");
-  for (const auto& c : kDealCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 200);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 503);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("may be retried"));
-    EXPECT_TRUE(data_of(envelope).empty()) << envelope.dump();
-  }
-}
-
-TEST_F(DealSandbox, EveryToolSucceedsWithValidArguments) {
-  for (bool deletes : {false, true}) {
-    for (const auto& c : kDealCases) {
-      if (c.tool.starts_with("activecampaign_delete_") != deletes) continue;
-      SCOPED_TRACE(c.tool);
-      json envelope = call(c.tool, c.valid);
-      EXPECT_EQ(envelope["ErrorMessage"], "");
-      EXPECT_EQ(envelope["StatusCode"], 200);
-      EXPECT_GE(envelope["OriginalStatusCode"].get<int>(), 200);
-      // The sandbox's real-looking data (nulls, strings for numbers) fits the outputSchema.
-      json checked = envelope;
-      auto error = schema::coerce_and_validate(output_schema_of(*registry, c.tool), checked);
-      EXPECT_FALSE(error) << (error ? error->path + ": " + error->message : "");
-    }
-  }
-}
 
 // ---------- Deals
 

@@ -4,8 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "sandbox_fixture.hpp"
 
 namespace acmcp::tools {
@@ -15,97 +13,6 @@ using testing::FakeUpstream;
 using ::testing::HasSubstr;
 using testing::http;
 using testing::query_text;
-
-struct ToolCase {
-  std::string tool;
-  json invalid;
-  json valid;
-};
-
-const std::vector<ToolCase> kCases = {
-    {"activecampaign_create_pipeline",
-     {{"Title", "Renewals"}, {"Currency", "us"}},
-     {{"Title", "Renewals"}, {"Currency", "EUR"}}},
-    {"activecampaign_delete_pipeline", {{"PipelineId", 0}}, {{"PipelineId", 1}}},
-    {"activecampaign_get_many_pipelines", {{"FilterStage", 2}}, json::object()},
-    {"activecampaign_get_pipeline", {{"PipelineId", "first"}}, {{"PipelineId", 1}}},
-    {"activecampaign_update_pipeline",
-     {{"PipelineId", 1}, {"AutoAssign", 3}},
-     {{"PipelineId", 1}, {"Title", "Sales"}}},
-    {"activecampaign_create_stage",
-     {{"Title", "Won"}, {"PipelineId", 1}, {"Color", "#ff0000"}},
-     {{"Title", "Won"}, {"PipelineId", 1}}},
-    {"activecampaign_delete_stage", {{"StageId", -1}}, {{"StageId", 3}}},
-    {"activecampaign_get_many_stages", {{"FilterGroup", 0}}, json::object()},
-    {"activecampaign_get_stage", {{"StageId", 0}}, {{"StageId", 1}}},
-    {"activecampaign_update_stage",
-     {{"StageId", 1}, {"AdditionalFields", {{"cardRegion3", "no-avatar"}}}},
-     {{"StageId", 1}, {"Title", "New lead"}}},
-};
-
-TEST_F(SandboxTools, PipelineToolsRejectInvalidArgumentsWithoutCallingUpstream) {
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.invalid);
-    EXPECT_EQ(envelope["StatusCode"], -1);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("invalid arguments"));
-  }
-  EXPECT_TRUE(log().empty());
-}
-
-TEST_F(SandboxTools, PipelineToolsReportAConnectionResetAs500) {
-  reset_everything();
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("may be retried"));
-  }
-}
-
-TEST_F(SandboxTools, PipelineToolsReportANonJsonBodyAs500WithTheHttpStatus) {
-  sandbox::Fault fault;
-  fault.kind = sandbox::Fault::Kind::NonJson;
-  fault.count = -1;
-  sandbox->add_fault(fault);
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 200);
-  }
-}
-
-TEST_F(SandboxTools, PipelineToolsReportAnUpstreamServerErrorWithEmptyData) {
-  answer("", "", 500, R"({"message":"Internal Server Error"})");
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 200);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 500);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
-                HasSubstr("ActiveCampaign failed to handle the request (HTTP 500"));
-    const json& definition =
-        *std::find_if(registry->tool_definitions().begin(), registry->tool_definitions().end(),
-                      [&](const json& tool) { return tool["name"] == c.tool; });
-    const std::string data_key = definition["outputSchema"]["required"][0];
-    EXPECT_EQ(envelope[data_key], json::object());
-  }
-}
-
-TEST_F(SandboxTools, PipelineToolsSucceedWithValidArguments) {
-  for (bool deletes : {false, true}) {
-    for (const auto& c : kCases) {
-      if (c.tool.starts_with("activecampaign_delete_") != deletes) continue;
-      SCOPED_TRACE(c.tool);
-      json envelope = call(c.tool, c.valid);
-      EXPECT_EQ(envelope["ErrorMessage"], "");
-      EXPECT_EQ(envelope["StatusCode"], 200);
-    }
-  }
-}
 
 // ---------- Pipelines
 

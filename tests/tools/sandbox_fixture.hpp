@@ -19,6 +19,19 @@ namespace acmcp::tools {
 using json = nlohmann::json;
 using Query = std::multimap<std::string, std::string>;
 
+// Sends through the client of the test that is running. Building a registry loads and checks every
+// schema (most of a test's time in a Debug build), and it keeps no state between calls, so one
+// registry serves every test through this.
+class ClientOfTheRunningTest final : public ac::Upstream {
+ public:
+  ac::Upstream* client = nullptr;
+
+  boost::asio::awaitable<ac::Response> send(ac::Request request,
+                                            ac::SendObserver observer) override {
+    co_return co_await client->send(std::move(request), std::move(observer));
+  }
+};
+
 class SandboxTools : public ::testing::Test {
  protected:
   boost::asio::io_context io;
@@ -26,7 +39,12 @@ class SandboxTools : public ::testing::Test {
   std::thread runner{[this] { io.run(); }};
   std::unique_ptr<sandbox::SandboxServer> sandbox;
   std::unique_ptr<ac::Client> client;
-  std::unique_ptr<ToolRegistry> registry;
+  ToolRegistry* registry = nullptr;
+
+  static ClientOfTheRunningTest& running_client() {
+    static ClientOfTheRunningTest upstream;
+    return upstream;
+  }
 
   void SetUp() override {
     sandbox = std::make_unique<sandbox::SandboxServer>(io.get_executor());
@@ -39,12 +57,14 @@ class SandboxTools : public ::testing::Test {
     config.backoff_base = std::chrono::milliseconds(1);
     config.backoff_max = std::chrono::milliseconds(2);
     client = std::make_unique<ac::Client>(io.get_executor(), config);
-    registry = std::make_unique<ToolRegistry>(*client);
+    running_client().client = client.get();
+    static ToolRegistry shared_registry{running_client()};
+    registry = &shared_registry;
   }
 
   void TearDown() override {
     sandbox->stop();
-    registry.reset();
+    running_client().client = nullptr;
     client.reset();
     guard.reset();
     io.stop();

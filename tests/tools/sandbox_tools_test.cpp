@@ -1,5 +1,6 @@
-// Every tool through the real path: registry -> ac::Client -> loopback HTTP -> SandboxServer.
-// Each test asserts the exact upstream request(s) the sandbox recorded and the envelope.
+// Contact, list, tag and their association tools through the real path: registry -> ac::Client ->
+// loopback HTTP -> SandboxServer, asserting the exact upstream request(s) and the envelope. The
+// rules every tool shares (invalid input, faults, outputSchema) are in every_tool_test.cpp.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,103 +10,6 @@ namespace acmcp::tools {
 namespace {
 
 using ::testing::HasSubstr;
-
-// ---------- Every tool: invalid arguments send nothing; no usable answer is StatusCode 500.
-
-struct ToolCase {
-  std::string tool;
-  json invalid;
-  json valid;
-};
-
-const std::vector<ToolCase> kCases = {
-    {"activecampaign_create_contact", {{"Email", "not-an-email"}}, {{"Email", "new@example.com"}}},
-    {"activecampaign_delete_contact", {{"ContactId", 0}}, {{"ContactId", 3}}},
-    {"activecampaign_get_many_contacts", {{"Limit", 101}}, json::object()},
-    {"activecampaign_get_contact", {{"ContactId", "abc"}}, {{"ContactId", 1}}},
-    {"activecampaign_update_contact", {{"ContactId", 1}, {"Email", "bad"}}, {{"ContactId", 1}}},
-    {"activecampaign_add_contact_to_list",
-     {{"ContactId", 2}, {"ListId", 1}, {"Status", 3}},
-     {{"ContactId", 2}, {"ListId", 1}}},
-    {"activecampaign_remove_contact_from_list",
-     {{"ContactId", 1}, {"ListId", 0}},
-     {{"ContactId", 1}, {"ListId", 1}}},
-    {"activecampaign_add_contact_tag",
-     {{"ContactId", 2}, {"TagId", -1}},
-     {{"ContactId", 2}, {"TagId", 1}}},
-    {"activecampaign_remove_contact_tag", {{"ContactTagId", "abc"}}, {{"ContactTagId", "1"}}},
-    {"activecampaign_create_tag", {{"Tag", "New"}, {"TagType", "bogus"}}, {{"Tag", "New"}}},
-    {"activecampaign_delete_tag", {{"TagId", 0}}, {{"TagId", 1}}},
-    {"activecampaign_get_many_tags", {{"SearchOperator", "like"}}, json::object()},
-    {"activecampaign_get_tag", {{"TagId", 1.5}}, {{"TagId", 1}}},
-    {"activecampaign_update_tag",
-     {{"TagId", 1}, {"TagType", "other"}},
-     {{"TagId", 1}, {"TagName", "Gold"}}},
-    {"activecampaign_create_list",
-     {{"Name", "N"},
-      {"StringId", "Bad Id"},
-      {"SenderUrl", "https://e.com"},
-      {"SenderReminder", "r"}},
-     {{"Name", "N"}, {"StringId", "n"}, {"SenderUrl", "https://e.com"}, {"SenderReminder", "r"}}},
-    {"activecampaign_delete_list", {{"ListId", "0"}}, {{"ListId", 1}}},
-    {"activecampaign_get_many_lists", {{"FilterOrder", "random"}}, json::object()},
-    {"activecampaign_get_list", {{"ListId", true}}, {{"ListId", 1}}},
-};
-
-// The tools of issue 3 have the same generic cases in their own files (accounts_test.cpp, ...).
-TEST_F(SandboxTools, CasesCoverEveryToolOfTheFirstIssue) {
-  EXPECT_EQ(kCases.size(), 18u);
-  for (const auto& c : kCases) EXPECT_TRUE(registry->has_tool(c.tool)) << c.tool;
-}
-
-TEST_F(SandboxTools, EveryToolRejectsInvalidArgumentsWithoutCallingUpstream) {
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.invalid);
-    EXPECT_EQ(envelope["StatusCode"], -1);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("invalid arguments"));
-  }
-  EXPECT_TRUE(log().empty());
-}
-
-TEST_F(SandboxTools, EveryToolReportsAConnectionResetAs500) {
-  reset_everything();
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 0);
-    EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("may be retried"));
-  }
-}
-
-TEST_F(SandboxTools, EveryToolReportsANonJsonBodyAs500WithTheHttpStatus) {
-  sandbox::Fault fault;
-  fault.kind = sandbox::Fault::Kind::NonJson;
-  fault.count = -1;
-  sandbox->add_fault(fault);
-  for (const auto& c : kCases) {
-    SCOPED_TRACE(c.tool);
-    json envelope = call(c.tool, c.valid);
-    EXPECT_EQ(envelope["StatusCode"], 500);
-    EXPECT_EQ(envelope["OriginalStatusCode"], 200);
-  }
-}
-
-TEST_F(SandboxTools, EveryToolSucceedsWithValidArguments) {
-  // Deletes go last so the records the other tools read still exist.
-  for (bool deletes : {false, true}) {
-    for (const auto& c : kCases) {
-      if (c.tool.starts_with("activecampaign_delete_") != deletes) continue;
-      SCOPED_TRACE(c.tool);
-      json envelope = call(c.tool, c.valid);
-      EXPECT_EQ(envelope["ErrorMessage"], "");
-      EXPECT_EQ(envelope["StatusCode"], 200);
-      EXPECT_GE(envelope["OriginalStatusCode"].get<int>(), 200);
-    }
-  }
-}
 
 // ---------- Contacts
 
