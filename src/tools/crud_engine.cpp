@@ -20,11 +20,14 @@
 // Templates ("result"): strings starting with "$" are expressions, "$$x" is the literal "$x";
 // objects and arrays are evaluated member by member, and a member whose expression resolves to
 // nothing is left out; the key "..." spreads an object into the enclosing one (explicit keys win);
-// every other value is a literal.
+// every other value is a literal. {"$each": <template giving an array>, "$item": <template>}
+// maps every element through the item template, where $item is the element (e.g. to rename
+// keys in every item of a list); anything but an array maps to [].
 //
 // Expressions: $<root>[.<key or index>...][|<filter>]
 //   roots:   args (validated arguments), response (the upstream JSON body),
-//            page (limit, offset, count, total, hasMore; needs "page" in the row)
+//            page (limit, offset, count, total, hasMore; needs "page" in the row),
+//            item (the element inside "$each")
 //   filters: string (numbers and booleans as text), int (integral numbers, numeric strings,
 //            booleans as 1/0), bool (true/false, "true"/"false", 0/1), array (anything else
 //            becomes []), object (anything else becomes {}), lower / upper (letter case of a
@@ -213,6 +216,8 @@ std::optional<json> evaluate_expression(std::string_view expression, const Templ
     current = scope.response;
   } else if (root == "page") {
     current = scope.page;
+  } else if (root == "item") {
+    current = scope.item;
   } else {
     throw std::invalid_argument("unknown expression root '$" + std::string(root) + "'");
   }
@@ -236,12 +241,39 @@ std::optional<json> evaluate_expression(std::string_view expression, const Templ
   return apply_filter(filter, std::move(value));
 }
 
+namespace {
+
+json map_each(const json& template_value, const TemplateScope& scope) {
+  const auto item_template = template_value.find("$item");
+  if (item_template == template_value.end()) {
+    throw std::invalid_argument("\"$each\" needs an \"$item\" template");
+  }
+  json out = json::array();
+  const auto items = evaluate_template(template_value["$each"], scope);
+  if (!items || !items->is_array() || items->empty()) {
+    // Evaluated once anyway so a bad item template fails the start-up check, not a later call.
+    const json empty = json::object();
+    evaluate_template(*item_template, TemplateScope{scope.args, scope.response, scope.page, &empty});
+    return out;
+  }
+  for (const auto& element : *items) {
+    TemplateScope inner{scope.args, scope.response, scope.page, &element};
+    if (auto value = evaluate_template(*item_template, inner)) out.push_back(std::move(*value));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<json> evaluate_template(const json& template_value, const TemplateScope& scope) {
   if (template_value.is_string()) {
     const auto& text = template_value.get_ref<const std::string&>();
     if (text.starts_with("$$")) return json(text.substr(1));
     if (text.starts_with("$")) return evaluate_expression(text, scope);
     return template_value;
+  }
+  if (template_value.is_object() && template_value.contains("$each")) {
+    return map_each(template_value, scope);
   }
   if (template_value.is_object()) {
     json out = json::object();

@@ -17,6 +17,7 @@ struct TemplateScope {
   const json& args;
   const json* response = nullptr;  // null before the response exists
   const json* page = nullptr;      // null when the row declares no "page"
+  const json* item = nullptr;      // the element being mapped inside {"$each", "$item"}
 };
 
 // Evaluates one "$root.path|filter" expression; nullopt when it resolves to nothing.

@@ -90,6 +90,35 @@ TEST(Template, ArraysDropMissingItems) {
             json::array({12}));
 }
 
+TEST(Template, EachMapsEveryElementThroughTheItemTemplate) {
+  TemplateScope scope{kArgs, &kResponse};
+  json result = *evaluate_template(
+      json{{"$each", "$response.tags"},
+           {"$item", {{"...", "$item"}, {"key", "$item.id|int"}, {"tag", "$args.Name"}}}},
+      scope);
+  EXPECT_EQ(result, json::array({{{"id", "1"}, {"key", 1}, {"tag", "VIP"}},
+                                 {{"id", "2"}, {"key", 2}, {"tag", "VIP"}}}));
+}
+
+TEST(Template, EachOfNothingIsAnEmptyArray) {
+  TemplateScope scope{kArgs, &kResponse};
+  EXPECT_EQ(*evaluate_template(json{{"$each", "$response.none"}, {"$item", "$item"}}, scope),
+            json::array());
+  EXPECT_EQ(*evaluate_template(json{{"$each", "$response.tag"}, {"$item", "$item"}}, scope),
+            json::array());
+}
+
+TEST(Template, EachChecksItsItemTemplateEvenWithNoElements) {
+  TemplateScope scope{kArgs, &kResponse};
+  EXPECT_THROW(evaluate_template(json{{"$each", "$response.none"}}, scope),
+               std::invalid_argument);
+  EXPECT_THROW(
+      evaluate_template(json{{"$each", "$response.none"}, {"$item", "$item.x|reverse"}}, scope),
+      std::invalid_argument);
+}
+
+TEST(Expression, ItemIsNothingOutsideEach) { EXPECT_EQ(eval("$item.id"), std::nullopt); }
+
 TEST(Paging, UsesArgumentsAndUpstreamTotal) {
   json row = {{"page", {{"items", "tags"}}}};
   json page = page_values(row, json{{"Limit", 2}, {"Offset", 10}}, kResponse);

@@ -279,6 +279,10 @@ TEST_F(DealSandbox, GetManyDealsDefaultsToAHundredSortedByTitle) {
   ASSERT_TRUE(envelope["Deals"]["deals"].is_array());
   EXPECT_EQ(envelope["Deals"]["deals"].size(), 1u);
   EXPECT_EQ(envelope["Deals"]["total"], 1);
+  // The spec's key for the creation time, beside the API's own cdate.
+  const json& deal = envelope["Deals"]["deals"][0];
+  EXPECT_FALSE(deal["cdate"].get<std::string>().empty());
+  EXPECT_EQ(deal["created_timestamp"], deal["cdate"]);
 }
 
 TEST_F(DealSandbox, GetManyDealsSearchesTitlesAndPages) {
@@ -315,6 +319,10 @@ TEST_F(DealSandbox, GetDeal) {
   expect_request(log()[0], "GET", "/deals/1");
   EXPECT_EQ(envelope["Deal"]["id"], "1");
   EXPECT_FALSE(envelope["Deal"]["title"].get<std::string>().empty());
+  const json& deal = envelope["Deal"];
+  EXPECT_FALSE(deal["cdate"].get<std::string>().empty());
+  EXPECT_EQ(deal["created_timestamp"], deal["cdate"]);
+  EXPECT_EQ(deal["updated_timestamp"], deal["mdate"]);
 }
 
 TEST_F(DealSandbox, GetDealNotFound) {
