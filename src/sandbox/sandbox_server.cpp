@@ -101,7 +101,7 @@ struct SandboxServer::Impl : std::enable_shared_from_this<Impl> {
   mutable std::mutex mutex;  // guards everything below
   Store store;
   std::vector<Fault> faults;
-  std::vector<RecordedRequest> log;
+  std::deque<RecordedRequest> log;
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> recent_by_token;
   std::map<std::uint64_t, std::weak_ptr<Connection>> connections;
   std::uint64_t next_connection_id = 1;
@@ -271,6 +271,7 @@ asio::awaitable<std::optional<Response>> SandboxServer::Impl::answer(const Reque
   {
     std::lock_guard lock(mutex);
     log.push_back(record);
+    while (log.size() > options.max_logged_requests) log.pop_front();
   }
 
   if (auto fault = take_fault(method, record.path)) {
@@ -413,7 +414,7 @@ void SandboxServer::clear_faults() {
 
 std::vector<RecordedRequest> SandboxServer::requests() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->log;
+  return {impl_->log.begin(), impl_->log.end()};
 }
 
 void SandboxServer::clear_requests() {

@@ -19,6 +19,8 @@ struct SandboxOptions {
   double rate_per_second = 5;
   std::string host = "127.0.0.1";
   unsigned short port = 0;              // 0 = pick a free port
+  // The request log keeps the newest entries only, so a long --sandbox session stays bounded.
+  std::size_t max_logged_requests = 10000;
 };
 
 // A fault the server injects instead of (or before) answering normally.
@@ -72,7 +74,8 @@ class SandboxServer {
 
   void add_fault(Fault fault);
   void clear_faults();
-  std::vector<RecordedRequest> requests() const;  // every request received, in order
+  // The requests received, in order (the newest options.max_logged_requests of them).
+  std::vector<RecordedRequest> requests() const;
   void clear_requests();
 
   // Direct access to the data for tests: answers as the HTTP API would, without the network.

@@ -194,6 +194,18 @@ TEST_F(SandboxServerTest, RequestLogKeepsRejectedRequestsAndClears) {
   EXPECT_TRUE(server->requests().empty());
 }
 
+TEST_F(SandboxServerTest, RequestLogKeepsOnlyTheNewestEntries) {
+  server.reset();
+  SandboxOptions options;
+  options.max_logged_requests = 2;
+  start(options);
+  for (const char* id : {"1", "2", "3"}) get(std::string("/api/3/contacts/") + id);
+  auto log = server->requests();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].path, "/contacts/2");
+  EXPECT_EQ(log[1].path, "/contacts/3");
+}
+
 TEST_F(SandboxServerTest, DirectHandleDoesNotTouchTheLog) {
   auto [status, body] = server->handle("GET", "/tags/1", {}, json());
   EXPECT_EQ(status, 200);
