@@ -1,5 +1,6 @@
 // Accept/Content-Type negotiation, message classification, SSE framing and session ids.
 #include "transport/http_protocol.hpp"
+#include "transport/http_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,18 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+using http_text::lower;
+using http_text::trim;
 
 // True when a media-range's parameters carry q=0 (explicitly not acceptable).
 bool refused(std::string_view parameters) {

@@ -1,5 +1,6 @@
 // Origin/Host allow-lists and bearer checks for the HTTP transport.
 #include "transport/http_security.hpp"
+#include "transport/http_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,18 +10,8 @@ namespace acmcp::transport {
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+using http_text::lower;
+using http_text::trim;
 
 constexpr std::array<std::string_view, 3> kLoopbackNames = {"localhost", "127.0.0.1", "[::1]"};
 
