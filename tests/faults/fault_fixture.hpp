@@ -17,6 +17,7 @@
 
 #include "activecampaign/client.hpp"
 #include "sandbox/sandbox_server.hpp"
+#include "support/tool_call.hpp"
 #include "tools/tool_registry.hpp"
 
 namespace acmcp::faults {
@@ -72,14 +73,7 @@ class FaultTest : public ::testing::Test {
 
   // Calls a tool through the registry; returns the envelope after checking the result's form.
   json call(const std::string& tool, json args) {
-    json result = boost::asio::co_spawn(io, registry->call_tool(tool, std::move(args), {}),
-                                        boost::asio::use_future)
-                      .get();
-    const json& envelope = result.at("structuredContent");
-    EXPECT_EQ(result.at("isError").get<bool>(),
-              !envelope.at("ErrorMessage").get<std::string>().empty());
-    EXPECT_EQ(result.at("content").at(0).at("text").get<std::string>(), envelope.dump());
-    return envelope;
+    return testing_support::call_tool_checked(io, *registry, tool, std::move(args));
   }
 
   json get_deal() { return call("activecampaign_get_deal", {{"DealId", 1}}); }

@@ -12,6 +12,7 @@
 
 #include "activecampaign/client.hpp"
 #include "sandbox/sandbox_server.hpp"
+#include "support/tool_call.hpp"
 #include "tool_test_support.hpp"
 
 namespace acmcp::tools {
@@ -74,14 +75,7 @@ class SandboxTools : public ::testing::Test {
 
   // Calls a tool and returns the envelope (structuredContent), checking the result's form.
   json call(const std::string& tool, json args) {
-    json result = boost::asio::co_spawn(io, registry->call_tool(tool, std::move(args), {}),
-                                        boost::asio::use_future)
-                      .get();
-    const json& envelope = result.at("structuredContent");
-    EXPECT_EQ(result.at("isError").get<bool>(),
-              !envelope.at("ErrorMessage").get<std::string>().empty());
-    EXPECT_EQ(result.at("content").at(0).at("text").get<std::string>(), envelope.dump());
-    return envelope;
+    return testing_support::call_tool_checked(io, *registry, tool, std::move(args));
   }
 
   std::vector<sandbox::RecordedRequest> log() const { return sandbox->requests(); }
