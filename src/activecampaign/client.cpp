@@ -7,6 +7,8 @@
 #include "activecampaign/url.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,6 +28,7 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <utility>
@@ -141,8 +144,7 @@ struct Client::Impl {
         config(std::move(cfg)),
         url(parse_api_url(config.api_url)),
         limiter(config.max_rps),
-        policy(config.max_retries, config.backoff_base, config.backoff_max),
-        tls_context(ssl::context::tls_client) {
+        policy(config.max_retries, config.backoff_base, config.backoff_max) {
     if (config.token.find_first_of("\r\n", 0) != std::string::npos ||
         config.token.find('\0') != std::string::npos) {
       throw std::invalid_argument("the API token contains a line break or NUL character");
@@ -150,23 +152,10 @@ struct Client::Impl {
     if (config.timeout <= std::chrono::milliseconds::zero()) {
       throw std::invalid_argument("the upstream timeout must be positive");
     }
-    tls_context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                            ssl::context::no_tlsv1_1);
-    tls_context.set_verify_mode(ssl::verify_peer);
-    error_code ec;
-    // Without a system CA store, an explicit ca_file can still make TLS work.
-    tls_context.set_default_verify_paths(ec);
-    if (!config.ca_file.empty()) {
-      if (!std::ifstream(config.ca_file).good()) {
-        throw std::invalid_argument("cannot read the CA file \"" + config.ca_file + "\"");
-      }
-      tls_context.load_verify_file(config.ca_file, ec);
-      if (ec) {
-        throw std::invalid_argument("the CA file \"" + config.ca_file +
-                                    "\" holds no usable PEM certificate: " + ec.message());
-      }
-    }
+    // A given CA file is checked now, so a bad one is a start-up error. Otherwise the TLS context
+    // waits for the first https connection: loading the system CA store costs ~25 ms of CPU,
+    // which plain-http upstreams (the sandbox) never need.
+    if (!config.ca_file.empty()) tls_context = make_tls_context();
     host_header = (url.tls && url.port == 443) || (!url.tls && url.port == 80)
                       ? (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host)
                       : url.host_port();
@@ -178,7 +167,30 @@ struct Client::Impl {
   std::string host_header;
   RateLimiter limiter;
   RetryPolicy policy;
-  ssl::context tls_context;
+  std::optional<ssl::context> tls_context;  // see the constructor; touched only on the strand
+
+  // Throws std::invalid_argument for an unreadable or certificate-less ca_file.
+  ssl::context make_tls_context() const {
+    ssl::context context(ssl::context::tls_client);
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                        ssl::context::no_tlsv1_1);
+    context.set_verify_mode(ssl::verify_peer);
+    error_code ec;
+    // Without a system CA store, an explicit ca_file can still make TLS work.
+    context.set_default_verify_paths(ec);
+    if (!config.ca_file.empty()) {
+      if (!std::ifstream(config.ca_file).good()) {
+        throw std::invalid_argument("cannot read the CA file \"" + config.ca_file + "\"");
+      }
+      context.load_verify_file(config.ca_file, ec);
+      if (ec) {
+        throw std::invalid_argument("the CA file \"" + config.ca_file +
+                                    "\" holds no usable PEM certificate: " + ec.message());
+      }
+    }
+    return context;
+  }
   std::deque<std::unique_ptr<Connection>> idle;  // touched only on the strand
   int connections_opened = 0;                    // touched only on the strand
 
@@ -244,7 +256,8 @@ struct Client::Impl {
     auto connection = std::make_unique<Connection>();
     connection->id = ++connections_opened;
     if (url.tls) {
-      connection->tls = std::make_unique<TlsStream>(strand, tls_context);
+      if (!tls_context) tls_context = make_tls_context();
+      connection->tls = std::make_unique<TlsStream>(strand, *tls_context);
     } else {
       connection->plain = std::make_unique<beast::tcp_stream>(strand);
     }
@@ -440,6 +453,26 @@ struct Client::Impl {
     co_return result;
   }
 
+  // attempt() on the strand, cancelled when the caller is. Not a plain co_await co_spawn: Boost
+  // 1.81's co_spawn hands a cancellation from another executor to the strand as a raw pointer
+  // into a handler that the caller frees when the attempt completes first (a use-after-free
+  // ThreadSanitizer found; asio issue #1332). Here the attempt's signal is shared with the
+  // hand-off, and is emitted only on the strand.
+  static asio::awaitable<AttemptResult> attempt_on_strand(
+      std::shared_ptr<Impl> self, std::shared_ptr<const HttpRequest> request) {
+    auto state = co_await asio::this_coro::cancellation_state;
+    auto signal = std::make_shared<asio::cancellation_signal>();
+    if (auto caller = state.slot(); caller.is_connected()) {  // else the caller cannot cancel
+      caller.assign([strand = self->strand, signal](asio::cancellation_type type) {
+        asio::post(strand, [signal, type] { signal->emit(type); });
+      });
+    }
+    auto strand = self->strand;
+    co_return co_await asio::co_spawn(
+        strand, attempt(std::move(self), std::move(request)),
+        asio::bind_cancellation_slot(signal->slot(), asio::use_awaitable));
+  }
+
   HttpRequest make_request(http::verb verb, const Request& request) const {
     HttpRequest message{verb, build_target(url, request.path, request.query), 11};
     message.set(http::field::host, host_header);
@@ -502,8 +535,7 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
 
       const auto started = SteadyClock::now();
       ++response.attempts;
-      last =
-          co_await asio::co_spawn(impl->strand, Impl::attempt(impl, message), asio::use_awaitable);
+      last = co_await Impl::attempt_on_strand(impl, message);
       const auto elapsed =
           std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
       if (last.cancelled || Impl::cancelled_now(state)) co_return finish_with_error("cancelled");

@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_future.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <future>
 #include <iostream>
 #include <optional>
@@ -88,6 +89,44 @@ int list_tools() {
   return 0;
 }
 
+// The tool registry, built on a thread of its own while the server already answers: parsing and
+// checking the embedded definitions is most of the start-up work (about 30 M instructions of
+// 45 M), and initialize does not need it. The first call that needs the tools waits for it.
+class DeferredTools final : public mcp::ToolProvider {
+ public:
+  explicit DeferredTools(ac::Upstream& upstream)
+      : built_(std::async(std::launch::async, [&upstream] { return build(upstream); }).share()) {}
+
+  const nlohmann::json& tool_definitions() const override { return registry().tool_definitions(); }
+  std::shared_ptr<const std::string> tool_definitions_text() const override {
+    return registry().tool_definitions_text();
+  }
+  bool has_tool(std::string_view name) const override { return registry().has_tool(name); }
+  // Its thread logs through the client log sink, so it must finish before the transport goes.
+  void wait() const { built_.wait(); }
+  asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
+                                            mcp::ToolCallContext context) override {
+    return registry().call_tool(std::move(name), std::move(arguments), std::move(context));
+  }
+
+ private:
+  static std::unique_ptr<tools::ToolRegistry> build(ac::Upstream& upstream) {
+    try {
+      auto registry = std::make_unique<tools::ToolRegistry>(upstream);
+      spdlog::info("{} tools loaded", registry->tool_definitions().size());
+      return registry;
+    } catch (const std::exception& e) {
+      // Inconsistent embedded schemas are a broken build: nothing useful can run.
+      spdlog::critical("fatal: {}", e.what());
+      std::_Exit(kExitFailure);
+    }
+  }
+
+  tools::ToolRegistry& registry() const { return *built_.get(); }
+
+  std::shared_future<std::unique_ptr<tools::ToolRegistry>> built_;
+};
+
 // Threads running the io_context; stopped explicitly before the objects using it are destroyed.
 class ThreadPool {
  public:
@@ -115,7 +154,7 @@ struct Services {
   std::unique_ptr<sandbox::SandboxServer> sandbox;
   std::unique_ptr<ac::Client> client;
   std::unique_ptr<MeteredUpstream> upstream;
-  std::unique_ptr<tools::ToolRegistry> registry;
+  std::unique_ptr<DeferredTools> registry;
   std::unique_ptr<MeteredTools> tools;
   std::unique_ptr<transport::StdioTransport> transport;
   std::shared_ptr<mcp::Session> session;
@@ -243,12 +282,11 @@ int serve(const Config& config) {
       return kExitBadConfig;
     }
     services->upstream = std::make_unique<MeteredUpstream>(*services->client, services->metrics);
-    services->registry = std::make_unique<tools::ToolRegistry>(*services->upstream);
+    services->registry = std::make_unique<DeferredTools>(*services->upstream);
     services->tools = std::make_unique<MeteredTools>(*services->registry, services->metrics);
 
-    spdlog::info("activecampaign-mcp {} ready ({}), {} tools, {} worker threads", ACMCP_VERSION,
-                 config.sandbox ? std::string("sandbox") : origin_of(config.api_url),
-                 services->registry->tool_definitions().size(), threads);
+    spdlog::info("activecampaign-mcp {} ready ({}), {} worker threads", ACMCP_VERSION,
+                 config.sandbox ? std::string("sandbox") : origin_of(config.api_url), threads);
     if (config.transport == "http") {
       if (!serve_http(io, *services, config, client_sink)) exit_code = kExitFailure;
       services->http.reset();  // while the pool runs, so its last handlers can finish
@@ -260,6 +298,7 @@ int serve(const Config& config) {
     spdlog::critical("fatal: {}", e.what());
     exit_code = kExitFailure;
   }
+  if (services->registry) services->registry->wait();
   if (services->sandbox) services->sandbox->stop();
   pool.stop();
   services.reset();

@@ -45,6 +45,9 @@ class MeteredTools final : public mcp::ToolProvider {
   MeteredTools(mcp::ToolProvider& inner, ServerMetrics& metrics)
       : inner_(inner), metrics_(metrics) {}
   const nlohmann::json& tool_definitions() const override { return inner_.tool_definitions(); }
+  std::shared_ptr<const std::string> tool_definitions_text() const override {
+    return inner_.tool_definitions_text();
+  }
   bool has_tool(std::string_view name) const override { return inner_.has_tool(name); }
   boost::asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
                                                    mcp::ToolCallContext context) override;

@@ -47,6 +47,9 @@ using MessageSink = std::function<void(const nlohmann::json& message)>;
 struct Reply {
   MessageSink send;
   std::function<void()> close;
+  // Optional: takes a message that is already compact JSON text (tools/list's large, unchanging
+  // answer). Without it such a message goes through `send` as a json value.
+  std::function<void(std::string_view json_text)> send_text = {};
 };
 
 class Session : public std::enable_shared_from_this<Session> {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,12 @@ class ToolProvider {
   // The `tools` array for tools/list: name, title, description, inputSchema, outputSchema,
   // annotations.
   virtual const nlohmann::json& tool_definitions() const = 0;
+  // The same array as compact JSON text. A provider whose list never changes may compute it
+  // once: tools/list then costs a copy of the text instead of a copy and a serialisation of
+  // the whole tree (about 200 kB for our 63 tools).
+  virtual std::shared_ptr<const std::string> tool_definitions_text() const {
+    return std::make_shared<const std::string>(tool_definitions().dump());
+  }
   virtual bool has_tool(std::string_view name) const = 0;
   // Returns a CallToolResult: {content: [{type: text, text}], structuredContent, isError}.
   // Never throws for bad arguments or upstream failures (those are envelopes).

@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "sandbox/store.hpp"
+#include "util/compact_json.hpp"
 
 namespace acmcp::sandbox {
 namespace {
@@ -67,7 +68,7 @@ constexpr auto kDefaultStall = std::chrono::seconds(30);
 Response json_response(int status, const json& body, bool keep_alive) {
   Response res{static_cast<http::status>(status), 11};
   res.set(http::field::content_type, "application/json; charset=utf-8");
-  res.body() = body.dump();
+  res.body() = util::compact_json(body);
   res.keep_alive(keep_alive);
   return res;
 }

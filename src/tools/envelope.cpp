@@ -1,6 +1,8 @@
 // Builds envelopes and turns upstream failures into sentences a person or a model can act on.
 #include "tools/envelope.hpp"
 
+#include "util/compact_json.hpp"
+
 #include <string>
 #include <vector>
 
@@ -139,12 +141,20 @@ Envelope invalid_input(const std::string& title, const std::string& data_key,
   return envelope;
 }
 
-json call_tool_result(const Envelope& envelope) {
-  json structured = envelope.to_json();
+json call_tool_result(const Envelope& envelope) { return call_tool_result(Envelope(envelope)); }
+
+json call_tool_result(Envelope&& envelope) {
+  // What to_json() builds, with the data moved instead of copied (it can be a large record).
+  // The data key goes in first and the fixed keys do not replace it, as in to_json().
+  json structured = json::object();
+  structured.emplace(envelope.data_key, std::move(envelope.data));
+  structured.emplace("OriginalStatusCode", envelope.original_status);
+  structured.emplace("StatusCode", envelope.status_code);
+  structured.emplace("ErrorMessage", envelope.error_message);
   return json{
       {"content", json::array({json{
                       {"type", "text"},
-                      {"text", structured.dump(-1, ' ', false, json::error_handler_t::replace)}}})},
+                      {"text", util::compact_json(structured, json::error_handler_t::replace)}}})},
       {"structuredContent", std::move(structured)},
       {"isError", !envelope.error_message.empty()}};
 }

@@ -46,5 +46,6 @@ Envelope invalid_input(const std::string& title, const std::string& data_key,
 
 // MCP CallToolResult carrying the envelope as structuredContent and as one text block.
 nlohmann::json call_tool_result(const Envelope& envelope);
+nlohmann::json call_tool_result(Envelope&& envelope);  // the same, moving the data out
 
 }  // namespace acmcp::tools

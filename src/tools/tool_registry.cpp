@@ -6,9 +6,10 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
+#include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "schema/validator.hpp"
@@ -17,6 +18,7 @@
 #include "tools/handlers.hpp"
 #include "tools/progress_tracker.hpp"
 #include "tools/tool_spec.hpp"
+#include "util/compact_json.hpp"
 
 namespace acmcp::tools {
 
@@ -40,13 +42,33 @@ std::string non_empty_string(const json& object, const char* key, const std::str
   return value;
 }
 
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The names inside "{Name}" placeholders, left to right (what the regex \{([A-Za-z0-9_]*)\}
+// finds; written out because std::regex costs milliseconds at start-up).
 std::vector<std::string> placeholders(const std::string& text) {
   std::vector<std::string> names;
-  static const std::regex placeholder(R"(\{([A-Za-z0-9_]*)\})");
-  for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) {
-    names.push_back((*it)[1].str());
+  for (std::size_t open = text.find('{'); open != std::string::npos;
+       open = text.find('{', open + 1)) {
+    std::size_t end = open + 1;
+    while (end < text.size() && is_name_char(text[end])) ++end;
+    if (end < text.size() && text[end] == '}') {
+      names.push_back(text.substr(open + 1, end - open - 1));
+      open = end;
+    }
   }
   return names;
+}
+
+// activecampaign_<one or more of a-z 0-9 _>
+bool valid_tool_name(std::string_view name) {
+  constexpr std::string_view kPrefix = "activecampaign_";
+  if (!name.starts_with(kPrefix) || name.size() == kPrefix.size()) return false;
+  return std::all_of(name.begin() + kPrefix.size(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 void check_input_schema(const json& schema, const std::string& where) {
@@ -136,8 +158,8 @@ json output_schema(const ToolSpec& spec) {
   json data_schema = spec.data_schema;
   json empty = spec.empty_data;
   if (schema::coerce_and_validate(spec.data_schema, empty)) {
-    data_schema =
-        json{{"anyOf", json::array({spec.data_schema, json{{"const", spec.empty_data}}})}};
+    data_schema = json{
+        {"anyOf", json::array({std::move(data_schema), json{{"const", spec.empty_data}}})}};
   }
   if (!data_schema.contains("description")) {
     data_schema["description"] =
@@ -146,7 +168,7 @@ json output_schema(const ToolSpec& spec) {
   return json{
       {"type", "object"},
       {"properties",
-       {{spec.data_key, data_schema},
+       {{spec.data_key, std::move(data_schema)},
         {"OriginalStatusCode",
          {{"type", "integer"},
           {"description",
@@ -164,24 +186,26 @@ json output_schema(const ToolSpec& spec) {
       {"additionalProperties", false}};
 }
 
-ToolSpec load_entry(const json& entry, const std::string& file) {
+// Takes the large parts (schemas, rows) out of `entry` instead of copying them.
+ToolSpec load_entry(json& entry, const std::string& file) {
   if (!entry.is_object()) fail(file, "every entry of \"tools\" must be an object");
   ToolSpec spec;
   spec.name = non_empty_string(entry, "name", file);
   const std::string where = file + ": " + spec.name;
-  static const std::regex valid_name("activecampaign_[a-z0-9_]+");
-  if (!std::regex_match(spec.name, valid_name))
-    fail(where, "name must be activecampaign_<snake_case>");
+  if (!valid_tool_name(spec.name)) fail(where, "name must be activecampaign_<snake_case>");
   spec.title = non_empty_string(entry, "title", where);
   const std::string description = non_empty_string(entry, "description", where);
-  const json& annotations = member(entry, "annotations", json::value_t::object, where);
+  member(entry, "annotations", json::value_t::object, where);
+  json& annotations = entry["annotations"];
   for (const char* hint : {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
     member(annotations, hint, json::value_t::boolean, where);
   }
-  spec.input_schema = member(entry, "inputSchema", json::value_t::object, where);
+  member(entry, "inputSchema", json::value_t::object, where);
+  spec.input_schema = std::move(entry["inputSchema"]);
   check_input_schema(spec.input_schema, where);
   spec.data_key = non_empty_string(entry, "dataKey", where);
-  spec.data_schema = member(entry, "dataSchema", json::value_t::object, where);
+  member(entry, "dataSchema", json::value_t::object, where);
+  spec.data_schema = std::move(entry["dataSchema"]);
   if (entry.contains("emptyData")) spec.empty_data = entry["emptyData"];
   spec.not_found = entry.value("notFound", "");
   spec.steps = entry.value("steps", json::object());
@@ -193,7 +217,7 @@ ToolSpec load_entry(const json& entry, const std::string& file) {
   const bool has_handler = entry.contains("handler");
   if (has_row == has_handler) fail(where, "needs exactly one of \"upstream\" and \"handler\"");
   if (has_row) {
-    spec.upstream = entry["upstream"];
+    spec.upstream = std::move(entry["upstream"]);
     check_row(spec.upstream, where + ": upstream", &spec.input_schema);
   } else {
     spec.handler = non_empty_string(entry, "handler", where);
@@ -206,17 +230,21 @@ ToolSpec load_entry(const json& entry, const std::string& file) {
                          {"description", description},
                          {"inputSchema", spec.input_schema},
                          {"outputSchema", output_schema(spec)},
-                         {"annotations", annotations}};
+                         {"annotations", std::move(annotations)}};
   return spec;
 }
 
 }  // namespace
 
 struct ToolRegistry::Impl {
+  explicit Impl(ac::Upstream& target) : upstream(target) {}
+
   ac::Upstream& upstream;
   std::vector<ToolSpec> tools;
   std::map<std::string, std::size_t, std::less<>> index;
   json definitions = json::array();
+  mutable std::once_flag definitions_text_once;
+  mutable std::shared_ptr<const std::string> definitions_text;
 
   void load(std::span<const EmbeddedFile> files) {
     std::set<std::string> used_handlers;
@@ -226,12 +254,13 @@ struct ToolRegistry::Impl {
       if (document.is_discarded()) fail(where, "not valid JSON");
       if (!document.is_object()) fail(where, "must be an object with \"resource\" and \"tools\"");
       non_empty_string(document, "resource", where);
-      for (const auto& entry : member(document, "tools", json::value_t::array, where)) {
+      member(document, "tools", json::value_t::array, where);
+      for (auto& entry : document["tools"]) {
         ToolSpec spec = load_entry(entry, where);
         if (index.contains(spec.name)) fail(where, "tool " + spec.name + " is defined twice");
         if (!spec.handler.empty()) used_handlers.insert(spec.handler);
         index.emplace(spec.name, tools.size());
-        definitions.push_back(spec.definition);
+        definitions.push_back(std::move(spec.definition));
         tools.push_back(std::move(spec));
       }
     }
@@ -247,13 +276,22 @@ ToolRegistry::ToolRegistry(ac::Upstream& upstream)
     : ToolRegistry(upstream, embedded_schema_files()) {}
 
 ToolRegistry::ToolRegistry(ac::Upstream& upstream, std::span<const EmbeddedFile> files)
-    : impl_(std::make_unique<Impl>(Impl{upstream, {}, {}, json::array()})) {
+    : impl_(std::make_unique<Impl>(upstream)) {
   impl_->load(files);
 }
 
 ToolRegistry::~ToolRegistry() = default;
 
 const json& ToolRegistry::tool_definitions() const { return impl_->definitions; }
+
+std::shared_ptr<const std::string> ToolRegistry::tool_definitions_text() const {
+  // On first use rather than at start-up: start-up time is what a client waits for first.
+  std::call_once(impl_->definitions_text_once, [this] {
+    impl_->definitions_text =
+        std::make_shared<const std::string>(util::compact_json(impl_->definitions));
+  });
+  return impl_->definitions_text;
+}
 
 bool ToolRegistry::has_tool(std::string_view name) const { return impl_->index.contains(name); }
 
@@ -299,7 +337,7 @@ boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json argu
     envelope.status_code = kNoResponse;
     envelope.error_message = spec.title + " failed: internal error (" + error.what() + ").";
   }
-  co_return call_tool_result(envelope);
+  co_return call_tool_result(std::move(envelope));
 }
 
 }  // namespace acmcp::tools

@@ -19,6 +19,7 @@ class ToolRegistry final : public mcp::ToolProvider {
   ~ToolRegistry() override;
 
   const nlohmann::json& tool_definitions() const override;
+  std::shared_ptr<const std::string> tool_definitions_text() const override;  // made once
   bool has_tool(std::string_view name) const override;
   boost::asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
                                                    mcp::ToolCallContext context) override;

@@ -18,7 +18,7 @@ struct ToolSpec {
   json upstream;                     // the table row of a one-call tool; null for multi-step tools
   json steps;                        // named rows a multi-step handler uses; object (maybe empty)
   std::string handler;               // name of the multi-step handler; "" for table rows
-  json definition;                   // the MCP tool definition served by tools/list
+  json definition;                   // the MCP tool definition; moved to tools/list at load
 };
 
 }  // namespace acmcp::tools

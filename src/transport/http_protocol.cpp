@@ -1,10 +1,12 @@
 // Accept/Content-Type negotiation, message classification, SSE framing and session ids.
 #include "transport/http_protocol.hpp"
 #include "transport/http_text.hpp"
+#include "util/compact_json.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <fstream>
 #include <stdexcept>
 
@@ -107,8 +109,23 @@ std::string new_session_id() {
   return id;
 }
 
+namespace {
+constexpr std::uint64_t kPreserializedSubtype = 0x4a534f4e;  // "JSON"
+}  // namespace
+
+json preserialized(std::string_view json_text) {
+  return json::binary(json::binary_t::container_type(json_text.begin(), json_text.end()),
+                      kPreserializedSubtype);
+}
+
 std::string to_wire(const json& message) {
-  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (message.is_binary()) {
+    const auto& bytes = message.get_binary();
+    if (bytes.has_subtype() && bytes.subtype() == kPreserializedSubtype) {
+      return std::string(bytes.begin(), bytes.end());
+    }
+  }
+  return util::compact_json(message, json::error_handler_t::replace);
 }
 
 }  // namespace acmcp::transport

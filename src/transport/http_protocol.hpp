@@ -40,4 +40,9 @@ std::string new_session_id();
 // JSON text for the wire; invalid UTF-8 in strings is replaced rather than thrown.
 std::string to_wire(const nlohmann::json& message);
 
+// A message that is already compact JSON text (tools/list's large, unchanging answer) travels
+// through outboxes as a json binary value with a subtype of its own; to_wire and sse_event write
+// its bytes as they are. Parsed input never holds binary values, so nothing else looks like it.
+nlohmann::json preserialized(std::string_view json_text);
+
 }  // namespace acmcp::transport

@@ -17,6 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "util/compact_json.hpp"
+
 namespace acmcp::transport {
 
 namespace asio = boost::asio;
@@ -49,8 +51,22 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void write(const json& message) {
-    std::string line = message.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string line;
+    line.reserve(256);
+    util::append_compact_json(line, message, json::error_handler_t::replace);
     line.push_back('\n');
+    write_line(line);
+  }
+
+  // `text` is one message of compact JSON (no line break inside).
+  void write_text(std::string_view text) {
+    std::string line;
+    line.reserve(text.size() + 1);
+    line.append(text).push_back('\n');
+    write_line(line);
+  }
+
+  void write_line(const std::string& line) {
     bool broke = false;
     {
       std::lock_guard lock(write_mutex);
@@ -111,8 +127,9 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
   }
 
   mcp::Reply reply() {
-    return mcp::Reply{[self = shared_from_this()](const json& message) { self->write(message); },
-                      [] {}};
+    auto self = shared_from_this();
+    return mcp::Reply{[self](const json& message) { self->write(message); }, [] {},
+                      [self](std::string_view text) { self->write_text(text); }};
   }
 
   static bool blank(const std::string& line) {

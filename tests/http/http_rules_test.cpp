@@ -168,6 +168,15 @@ TEST(SseFraming, EventIsOneDataLine) {
   const std::string event = sse_event({{"text", "line1\nline2"}});
   EXPECT_EQ(event, "event: message\ndata: {\"text\":\"line1\\nline2\"}\n\n");
 }
+TEST(SseFraming, PreserializedMessageIsWrittenAsIs) {
+  const std::string text = R"({"id":1,"jsonrpc":"2.0","result":{"tools":[]}})";
+  EXPECT_EQ(sse_event(preserialized(text)), "event: message\ndata: " + text + "\n\n");
+  EXPECT_EQ(to_wire(preserialized(text)), text);
+}
+TEST(SseFraming, OtherBinaryValuesAreNotTakenAsText) {
+  const json bytes = json::binary({'{', '}'});
+  EXPECT_NE(to_wire(bytes), "{}");
+}
 TEST(SseFraming, CommentCannotBreakFraming) {
   EXPECT_EQ(sse_comment("keep\nalive"), ": keep alive\n\n");
 }
