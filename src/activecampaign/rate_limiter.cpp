@@ -1,30 +1,42 @@
-// Slot reservation and asynchronous waiting for the client-side rate limit.
+// Sliding-window reservation and asynchronous waiting for the client-side rate limit.
 #include "activecampaign/rate_limiter.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
+#include <cmath>
 
 namespace acmcp::ac {
 
 namespace asio = boost::asio;
 
-RateLimiter::RateLimiter(double max_rps) {
-  if (max_rps > 0) {
-    interval_ =
-        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / max_rps));
-    if (interval_ <= Clock::duration::zero()) interval_ = Clock::duration{1};
-  }
+namespace {
+constexpr double kMaxBurst = 1000;
+}  // namespace
+
+RateLimiter::RateLimiter(double max_rps, Clock::duration margin) {
+  if (!(max_rps > 0)) return;  // also NaN
+  // The ring holds one entry per start in a window; above kMaxBurst the window shrinks instead.
+  burst_ = static_cast<std::size_t>(std::clamp(std::floor(max_rps), 1.0, kMaxBurst));
+  window_ = std::chrono::duration_cast<Clock::duration>(
+                std::chrono::duration<double>(static_cast<double>(burst_) / max_rps)) +
+            std::max(margin, Clock::duration::zero());
+  if (window_ <= Clock::duration::zero()) window_ = Clock::duration{1};
+  // Far enough in the past that the first burst_ callers start at once.
+  recent_.assign(burst_, Clock::time_point::min());
 }
 
 RateLimiter::Clock::time_point RateLimiter::reserve(Clock::time_point now) {
   if (unlimited()) return now;
   const std::lock_guard lock(mutex_);
-  const auto slot = std::max(now, next_free_);
-  next_free_ = slot + interval_;
+  auto slot = std::max(now, last_);
+  const auto oldest = recent_[next_];
+  if (oldest != Clock::time_point::min()) slot = std::max(slot, oldest + window_);
+  recent_[next_] = slot;
+  next_ = (next_ + 1) % burst_;
+  last_ = slot;
   return slot;
 }
 

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -221,12 +222,12 @@ TEST(ClientConnect, ErrorNeverContainsTheToken) {
   EXPECT_EQ(response.error.find(kToken), std::string::npos);
 }
 
-TEST_F(ClientTest, RateLimitPacesCallsAndStartsThemInOrder) {
-  config.max_rps = 20;
+TEST_F(ClientTest, RateLimitLetsABurstGoThenHoldsTheRestForAWindow) {
+  config.max_rps = 5;  // at most 5 starts in any 1.1 s (1 s + the limiter's margin)
   Client client(io.get_executor(), config);
   int done = 0;
   const auto begin = Clock::now();
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < 7; ++i) {
     boost::asio::co_spawn(io, client.send(get("/contacts/" + std::to_string(i))),
                           [&](std::exception_ptr, Response response) {
                             EXPECT_EQ(response.status, 200);
@@ -235,20 +236,20 @@ TEST_F(ClientTest, RateLimitPacesCallsAndStartsThemInOrder) {
   }
   io.run();
   const auto elapsed = Clock::now() - begin;
-  EXPECT_EQ(done, 10);
-  EXPECT_GE(elapsed, 440ms);
+  EXPECT_EQ(done, 7);
+  EXPECT_GE(elapsed, 1050ms);
   const auto requests = server.requests();
-  ASSERT_EQ(requests.size(), 10u);
-  for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(requests[i].target, "/api/3/contacts/" + std::to_string(i));
-  }
-  for (int i = 1; i < 10; ++i) {
-    EXPECT_GE(requests[i].at - requests[i - 1].at, 30ms) << "request " << i;
-  }
+  ASSERT_EQ(requests.size(), 7u);
+  // Starts go in call order, but a burst's requests travel on separate connections and may
+  // arrive in any order; the last two start one window after the first two.
+  EXPECT_LT(requests[4].at - requests[0].at, 500ms);
+  EXPECT_GE(requests[5].at - requests[0].at, 1050ms);
+  std::set<std::string> late = {requests[5].target, requests[6].target};
+  EXPECT_EQ(late, (std::set<std::string>{"/api/3/contacts/5", "/api/3/contacts/6"}));
 }
 
 TEST_F(ClientTest, ObserverHearsAboutRateLimitWaits) {
-  config.max_rps = 10;
+  config.max_rps = 1;  // the second request waits for the next window
   Client client(io.get_executor(), config);
   std::vector<std::string> waits;
   SendObserver observer{[&](const std::string& what) { waits.push_back(what); }};

@@ -1,11 +1,13 @@
-// Client-side rate limiting: slot reservation with a fake clock, and real asynchronous waits.
+// Client-side rate limiting: sliding-window reservation with a fake clock, and real asynchronous
+// waits.
 #include "activecampaign/rate_limiter.hpp"
+
+#include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
-
+#include <limits>
 #include <vector>
 
 namespace acmcp::ac {
@@ -14,80 +16,143 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = RateLimiter::Clock;
 
-TEST(RateLimiter, FirstCallerStartsAtOnce) {
-  RateLimiter limiter(5);
-  const auto now = Clock::time_point{} + 10s;
-  EXPECT_EQ(limiter.reserve(now), now);
-}
+const auto kNow = Clock::time_point{} + 10s;
 
-TEST(RateLimiter, SpacesSlotsByInterval) {
-  RateLimiter limiter(5);
-  const auto now = Clock::time_point{} + 10s;
-  EXPECT_EQ(limiter.reserve(now), now);
-  EXPECT_EQ(limiter.reserve(now), now + 200ms);
-  EXPECT_EQ(limiter.reserve(now), now + 400ms);
-}
-
-TEST(RateLimiter, SlotsFollowCallOrder) {
-  RateLimiter limiter(10);
-  const auto now = Clock::time_point{} + 10s;
+std::vector<Clock::time_point> reserve_many(RateLimiter& limiter, int count,
+                                            Clock::time_point now = kNow) {
   std::vector<Clock::time_point> slots;
-  for (int i = 0; i < 5; ++i) slots.push_back(limiter.reserve(now));
-  for (std::size_t i = 1; i < slots.size(); ++i) EXPECT_LT(slots[i - 1], slots[i]);
+  for (int i = 0; i < count; ++i) slots.push_back(limiter.reserve(now));
+  return slots;
+}
+
+TEST(RateLimiter, WindowIsOneSecondPlusMarginAtWholeRates) {
+  RateLimiter limiter(5);
+  EXPECT_EQ(limiter.burst(), 5u);
+  EXPECT_EQ(limiter.window(), 1s + RateLimiter::kDefaultMargin);
+}
+
+TEST(RateLimiter, FractionalRatesKeepTheirAverage) {
+  RateLimiter half(0.5, 0ms);  // one start per 2 s
+  EXPECT_EQ(half.burst(), 1u);
+  EXPECT_EQ(half.window(), 2s);
+  RateLimiter two_and_a_half(2.5, 0ms);  // two starts per 0.8 s
+  EXPECT_EQ(two_and_a_half.burst(), 2u);
+  EXPECT_EQ(two_and_a_half.window(), 800ms);
+}
+
+TEST(RateLimiter, ABurstUpToTheRateStartsAtOnce) {
+  RateLimiter limiter(5);
+  for (const auto slot : reserve_many(limiter, 5)) EXPECT_EQ(slot, kNow);
+}
+
+TEST(RateLimiter, TheNextBurstWaitsAWindowAfterTheFirst) {
+  RateLimiter limiter(5, 100ms);
+  const auto slots = reserve_many(limiter, 12);
+  for (int i = 5; i < 10; ++i) EXPECT_EQ(slots[i], kNow + 1100ms) << i;
+  EXPECT_EQ(slots[10], kNow + 2200ms);
+  EXPECT_EQ(slots[11], kNow + 2200ms);
+}
+
+// The server's rule, checked over every window that starts at a reservation.
+TEST(RateLimiter, NoWindowEverHoldsMoreThanTheBurst) {
+  RateLimiter limiter(5, 100ms);
+  std::vector<Clock::time_point> slots;
+  auto now = kNow;
+  for (int i = 0; i < 200; ++i) {
+    now += std::chrono::milliseconds(i % 7 == 0 ? 450 : 30);  // bursts and lulls
+    slots.push_back(limiter.reserve(now));
+  }
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    std::size_t within = 0;
+    for (std::size_t j = i; j < slots.size() && slots[j] - slots[i] < 1100ms; ++j) ++within;
+    EXPECT_LE(within, 5u) << "window starting at reservation " << i;
+  }
+}
+
+TEST(RateLimiter, ReservationsFollowCallOrder) {
+  RateLimiter limiter(3, 50ms);
+  const auto slots = reserve_many(limiter, 20);
+  for (std::size_t i = 1; i < slots.size(); ++i) EXPECT_LE(slots[i - 1], slots[i]);
+}
+
+TEST(RateLimiter, AnEarlierClockReadingDoesNotJumpTheQueue) {
+  RateLimiter limiter(1, 0ms);
+  EXPECT_EQ(limiter.reserve(kNow), kNow);
+  EXPECT_EQ(limiter.reserve(kNow), kNow + 1s);
+  // Another thread read the clock a little earlier but takes the lock later.
+  EXPECT_EQ(limiter.reserve(kNow - 1ms), kNow + 2s);
 }
 
 TEST(RateLimiter, IdleTimeIsNotBanked) {
-  RateLimiter limiter(5);
-  const auto start = Clock::time_point{} + 10s;
-  limiter.reserve(start);
-  const auto later = start + 5s;
-  EXPECT_EQ(limiter.reserve(later), later);
-  EXPECT_EQ(limiter.reserve(later), later + 200ms);
+  RateLimiter limiter(2, 100ms);
+  reserve_many(limiter, 2);
+  const auto later = kNow + 60s;
+  const auto slots = reserve_many(limiter, 3, later);
+  EXPECT_EQ(slots[0], later);
+  EXPECT_EQ(slots[1], later);
+  EXPECT_EQ(slots[2], later + 1100ms);
 }
 
-TEST(RateLimiter, ZeroMeansUnlimited) {
-  RateLimiter limiter(0);
-  EXPECT_TRUE(limiter.unlimited());
-  const auto now = Clock::time_point{} + 10s;
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(limiter.reserve(now), now);
+TEST(RateLimiter, ZeroNegativeAndNaNMeanUnlimited) {
+  for (double rate : {0.0, -3.0, std::numeric_limits<double>::quiet_NaN()}) {
+    RateLimiter limiter(rate);
+    EXPECT_TRUE(limiter.unlimited()) << rate;
+    for (const auto slot : reserve_many(limiter, 100)) EXPECT_EQ(slot, kNow);
+  }
 }
 
-TEST(RateLimiter, AcquirePacesRealWaitsInOrder) {
+TEST(RateLimiter, HugeRatesStayBoundedInMemory) {
+  RateLimiter limiter(1e9, 0ms);
+  EXPECT_EQ(limiter.burst(), 1000u);
+  EXPECT_GT(limiter.window(), 0us);
+  EXPECT_LE(limiter.window(), 1us);
+}
+
+// Coroutine functions rather than capturing lambdas: the closure would die before the frame.
+boost::asio::awaitable<void> start_after_limit(RateLimiter& limiter, int index,
+                                               std::vector<int>& order,
+                                               std::vector<Clock::time_point>& started) {
+  const auto waited = co_await limiter.acquire();
+  EXPECT_TRUE(waited.has_value());
+  order.push_back(index);
+  started.push_back(Clock::now());
+}
+
+boost::asio::awaitable<void> record_wait(RateLimiter& limiter,
+                                         std::vector<Clock::duration>& waits) {
+  const auto waited = co_await limiter.acquire();
+  if (waited) waits.push_back(*waited);
+}
+
+TEST(RateLimiter, AcquireWaitsForTheNextWindowInOrder) {
   boost::asio::io_context io;
-  RateLimiter limiter(50);  // 20 ms apart
+  RateLimiter limiter(2, 20ms);  // two starts per 1020 ms
   std::vector<int> order;
   std::vector<Clock::time_point> started;
   const auto begin = Clock::now();
-  for (int i = 0; i < 6; ++i) {
-    boost::asio::co_spawn(
-        io,
-        [&, i]() -> boost::asio::awaitable<void> {
-          const auto waited = co_await limiter.acquire();
-          EXPECT_TRUE(waited.has_value());
-          order.push_back(i);
-          started.push_back(Clock::now());
-        },
-        boost::asio::detached);
+  for (int i = 0; i < 4; ++i) {
+    boost::asio::co_spawn(io, start_after_limit(limiter, i, order, started), boost::asio::detached);
   }
   io.run();
-  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5}));
-  EXPECT_GE(started.back() - begin, 95ms);  // five intervals of 20 ms, minus timer slack
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+  ASSERT_EQ(started.size(), 4u);
+  EXPECT_LT(started[1] - begin, 500ms);
+  EXPECT_GE(started[2] - begin, 1020ms);
+  EXPECT_GE(started[3] - begin, 1020ms);
 }
 
 TEST(RateLimiter, AcquireReportsWaitLength) {
   boost::asio::io_context io;
-  RateLimiter limiter(20);  // 50 ms apart
+  RateLimiter limiter(1, 50ms);  // one start per 1050 ms
   std::vector<Clock::duration> waits;
   for (int i = 0; i < 2; ++i) {
-    boost::asio::co_spawn(
-        io, [&]() -> boost::asio::awaitable<void> { waits.push_back(*co_await limiter.acquire()); },
-        boost::asio::detached);
+    boost::asio::co_spawn(io, record_wait(limiter, waits), boost::asio::detached);
   }
   io.run();
   ASSERT_EQ(waits.size(), 2u);
   EXPECT_EQ(waits[0], Clock::duration::zero());
-  EXPECT_GT(waits[1], 40ms);
-  EXPECT_LE(waits[1], 50ms);
+  EXPECT_GT(waits[1], 1000ms);
+  EXPECT_LE(waits[1], 1050ms);
 }
 
 }  // namespace

@@ -483,8 +483,9 @@ TEST(E2eStdioProgress, ProgressNotificationsPrecedeTheResult) {
 }
 
 TEST(E2eStdioProgress, RateLimitWaitsAreReportedAsProgress) {
-  // 4 requests per second: the second upstream request of create_tag waits about 250 ms.
-  McpProcess server({"--sandbox"}, {{"ACTIVECAMPAIGN_MAX_RPS", "4"}});
+  // 1 request per second: the second upstream request of create_tag waits for the limiter's
+  // next window (about 1.1 s).
+  McpProcess server({"--sandbox"}, {{"ACTIVECAMPAIGN_MAX_RPS", "1"}});
   server.initialize();
   json request = call_tool("activecampaign_create_tag", {{"Tag", "Paced"}}, 6);
   request["params"]["_meta"] = {{"progressToken", "paced"}};
