@@ -124,6 +124,12 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   }
   const auto date = parse_http_date(value);
   if (!date) return std::nullopt;
+  // Compared in seconds first: system_clock counts nanoseconds and overflows past year 2262.
+  const std::time_t now_seconds = std::chrono::system_clock::to_time_t(now);
+  if (*date <= now_seconds) return std::chrono::milliseconds(0);
+  if (*date - now_seconds > 365 * 24 * 3600) {
+    return std::chrono::milliseconds(std::chrono::hours(24 * 365));
+  }
   const auto at = std::chrono::system_clock::from_time_t(*date);
   if (at <= now) return std::chrono::milliseconds(0);
   return std::chrono::ceil<std::chrono::milliseconds>(at - now);

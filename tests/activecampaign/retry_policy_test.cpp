@@ -33,6 +33,12 @@ TEST(RetryAfter, ParsesRfc850AndAsctimeDates) {
   EXPECT_EQ(parse_retry_after("Sun Nov  6 08:49:39 1994", fixed_now()), milliseconds(2000));
 }
 
+// Found by fuzz_upstream_response: a date past 2262 overflowed system_clock's nanoseconds.
+TEST(RetryAfter, FarFutureDateIsCappedAtAYear) {
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 9513 07:28:00 GMT", fixed_now()),
+            std::chrono::duration_cast<milliseconds>(std::chrono::hours(24 * 365)));
+}
+
 TEST(RetryAfter, DateInThePastMeansNoWait) {
   EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", fixed_now()), milliseconds(0));
 }
