@@ -19,6 +19,7 @@
 
 #include "http_client.hpp"
 #include "process.hpp"
+#include "soak.hpp"
 #include "stdio_client.hpp"
 
 namespace {
@@ -51,6 +52,17 @@ under load; server CPU time per 1000 tools/call. Prints a Markdown table on stdo
   --timeout SECONDS       longest wait for any answer (default 10)
   --smoke                 a ~2 s check that every measurement works (for ctest); exit 1 on error
   --help
+
+Soak mode (acmcp-bench --soak --server PATH [options]): spawns the server over HTTP with its
+sandbox, runs a warm-up round, then SESSIONS sessions (each its own connection) calling tools
+back to back for DURATION; prints throughput, latency percentiles, errors, and the server's RSS
+and open fds before and after (read once every session was deleted). Exit 1 on any error, on fd
+growth, or on RSS growth beyond max(2 MiB, 5%).
+  --soak                  run the soak instead of the benchmark
+  --duration SECONDS      measured soak time (default 60)
+  --sessions N            concurrent sessions (default 200)
+  --soak-warmup SECONDS   the unmeasured round before the baseline (default 30; it also lasts
+                          until 12000 calls, to fill the sandbox's bounded request log)
 )";
 
 struct Options {
@@ -69,6 +81,8 @@ struct Options {
   milliseconds timeout{10000};
   bool smoke = false;
   std::string command_line;
+  bool soak = false;
+  bench::SoakOptions soak_options;
 };
 
 // One server under measurement and the calls that stand for "a read" and "a write" on it.
@@ -223,16 +237,6 @@ void measure_stdio_run(const Subject& subject, const Options& options, Figures& 
 
 // --- HTTP ------------------------------------------------------------------------------------
 
-int port_in(const std::string& line) {
-  // "listening on http://127.0.0.1:PORT/mcp"
-  const auto scheme = line.find("http://");
-  if (scheme == std::string::npos) return 0;
-  const auto slash = line.find('/', scheme + 7);
-  const auto colon = line.rfind(':', slash);
-  if (colon == std::string::npos || colon < scheme + 7) return 0;
-  return std::atoi(line.c_str() + colon + 1);
-}
-
 void measure_http_run(const Subject& subject, const Options& options, Figures& figures) {
   std::optional<bench::ChildProcess> child;
   bench::HttpTarget target;
@@ -251,7 +255,7 @@ void measure_http_run(const Subject& subject, const Options& options, Figures& f
       throw std::runtime_error("the HTTP server did not say it was listening\n" +
                                child->recent_stderr());
     }
-    if (subject.http_port_from_stderr) port = port_in(*ready);
+    if (subject.http_port_from_stderr) port = bench::port_in_listening_line(*ready);
     if (port == 0) throw std::runtime_error("no port in: " + *ready);
     target.port = port;
     std::this_thread::sleep_for(milliseconds(200));
@@ -532,7 +536,14 @@ std::optional<Options> parse(int argc, char** argv) {
       while (std::getline(list, item, ',')) options.clients.push_back(positive(item, arg));
       clients_given = true;
     } else if (arg == "--smoke") options.smoke = true;
-    else if (arg == "--help" || arg == "-h") {
+    else if (arg == "--soak") options.soak = true;
+    else if (arg == "--duration") {
+      options.soak_options.duration = milliseconds(static_cast<long>(std::stod(value(i)) * 1000));
+    } else if (arg == "--soak-warmup") {
+      options.soak_options.warmup = milliseconds(static_cast<long>(std::stod(value(i)) * 1000));
+    } else if (arg == "--sessions") {
+      options.soak_options.sessions = positive(value(i), arg);
+    } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
       return std::nullopt;
     } else {
@@ -541,6 +552,9 @@ std::optional<Options> parse(int argc, char** argv) {
   }
   if (options.server.empty() == options.server_url.empty()) {
     throw std::invalid_argument("give exactly one of --server and --url");
+  }
+  if (options.soak && options.server.empty()) {
+    throw std::invalid_argument("--soak spawns the server: give --server");
   }
   if (!options.reference.empty() && !options.reference_url.empty()) {
     throw std::invalid_argument("give at most one of --reference and --reference-url");
@@ -617,6 +631,13 @@ int main(int argc, char** argv) {
   }
   if (!parsed) return 0;
   const Options& options = *parsed;
+  if (options.soak) {
+    auto soak = options.soak_options;
+    soak.server = options.server;
+    soak.timeout = options.timeout;
+    soak.command_line = options.command_line;
+    return bench::run_soak(soak);
+  }
   const bool compare = !options.reference.empty() || !options.reference_url.empty();
 
   const auto load_before = bench::load_average();

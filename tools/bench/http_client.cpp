@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <algorithm>
@@ -303,6 +304,111 @@ void run(asio::io_context& io, asio::awaitable<void> task) {
   if (failure) std::rethrow_exception(failure);
 }
 
+// What is wrong with a soak call's answer, and in which class; "" when it is right.
+struct SoakProblem {
+  long SoakResult::*counter = nullptr;
+  std::string text;
+};
+
+SoakProblem soak_problem(const HttpResponse& response, long id) {
+  if (response.status != 200) {
+    return {&SoakResult::http_errors,
+            "HTTP " + std::to_string(response.status) + " " + response.body.substr(0, 300)};
+  }
+  const json reply = find_response(response, id);
+  if (reply.is_null() || !reply.contains("result")) {
+    return {&SoakResult::rpc_errors, "no JSON-RPC result: " + response.body.substr(0, 300)};
+  }
+  const json& result = reply["result"];
+  const json envelope = result.value("structuredContent", json::object());
+  if (result.value("isError", false) || envelope.value("StatusCode", 0) != 200) {
+    return {&SoakResult::envelope_errors, "tool failed: " + envelope.dump().substr(0, 300)};
+  }
+  return {};
+}
+
+void note_error(SoakResult& result, long SoakResult::*counter, const std::string& text) {
+  ++(result.*counter);
+  if (result.first_error.empty()) result.first_error = text;
+}
+
+// One session's calls, back to back until `deadline`. A coroutine function, not a lambda with
+// captures: the frame must not refer to a closure that dies first.
+struct SoakEnd {
+  Clock::time_point deadline;
+  long min_calls = 0;
+};
+
+asio::awaitable<void> soak_calls(HttpSession& session, const std::vector<std::string>& calls,
+                                 std::size_t first, SoakEnd end, SoakResult& result,
+                                 Clock::time_point& last_answer) {
+  const auto answered = [&result] { return result.calls + result.errors(); };
+  for (std::size_t n = first; Clock::now() < end.deadline || answered() < end.min_calls; ++n) {
+    HttpSession::Call call;
+    std::string failure;
+    try {
+      call = co_await session.call("tools/call", calls[n % calls.size()]);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    if (!failure.empty()) {  // the connection is gone: this session ends here
+      note_error(result, &SoakResult::transport_errors, failure);
+      co_return;
+    }
+    last_answer = std::max(last_answer, call.response.completed);
+    result.latencies_us.push_back(std::chrono::duration<double, std::micro>(call.elapsed).count());
+    const auto problem = soak_problem(call.response, call.id);
+    if (problem.counter) {
+      note_error(result, problem.counter, problem.text);
+    } else {
+      ++result.calls;
+    }
+  }
+}
+
+asio::awaitable<void> close_counted(HttpSession& session, SoakResult& result) {
+  std::string failure;
+  try {
+    co_await session.close();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) note_error(result, &SoakResult::close_errors, "DELETE: " + failure);
+}
+
+asio::awaitable<std::pair<int, std::string>> http_get(HttpTarget target, std::string path,
+                                                      std::chrono::milliseconds timeout) {
+  auto executor = co_await asio::this_coro::executor;
+  tcp::socket socket(executor);
+  asio::steady_timer watchdog(executor, timeout);
+  watchdog.async_wait([&socket](const boost::system::error_code& ec) {
+    boost::system::error_code ignored;
+    if (!ec) socket.close(ignored);
+  });
+  tcp::resolver resolver(executor);
+  const auto endpoints = co_await resolver.async_resolve(target.host, std::to_string(target.port),
+                                                         asio::use_awaitable);
+  co_await asio::async_connect(socket, endpoints, asio::use_awaitable);
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + target.host + ":" +
+                              std::to_string(target.port) + "\r\nConnection: close\r\n\r\n";
+  co_await asio::async_write(socket, asio::buffer(request), asio::use_awaitable);
+  std::string text;
+  char chunk[4096];
+  for (;;) {
+    boost::system::error_code ec;
+    const auto n = co_await socket.async_read_some(asio::buffer(chunk),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+    text.append(chunk, n);
+    if (ec) break;
+  }
+  watchdog.cancel();
+  const auto header_end = text.find("\r\n\r\n");
+  if (text.size() < 12 || header_end == std::string::npos) {
+    throw std::runtime_error("GET " + path + ": no HTTP answer");
+  }
+  co_return std::pair<int, std::string>{std::stoi(text.substr(9, 3)), text.substr(header_end + 4)};
+}
+
 }  // namespace
 
 HttpTarget parse_http_url(const std::string& url) {
@@ -432,6 +538,52 @@ ThroughputResult HttpBench::throughput(int clients, const std::string& call_para
 
   spawn_all([](HttpSession& session) -> asio::awaitable<void> { co_await session.close(); });
   return result;
+}
+
+SoakResult HttpBench::soak(int count, const std::vector<std::string>& calls,
+                           std::chrono::milliseconds duration, long min_calls) {
+  auto& impl = *impl_;
+  if (calls.empty()) throw std::invalid_argument("soak: no calls to make");
+  std::vector<std::unique_ptr<HttpSession>> sessions;
+  for (int i = 0; i < count; ++i) {
+    sessions.push_back(
+        std::make_unique<HttpSession>(impl.io.get_executor(), impl.target, impl.timeout));
+  }
+  std::exception_ptr failure;
+  for (auto& session : sessions) {
+    asio::co_spawn(impl.io, session->open(), [&](std::exception_ptr error, json info) {
+      if (error && !failure) failure = error;
+      if (!error && impl.server_info.is_null()) impl.server_info = std::move(info);
+    });
+  }
+  impl.io.restart();
+  impl.io.run();
+  if (failure) std::rethrow_exception(failure);
+
+  SoakResult result;
+  result.latencies_us.reserve(1 << 20);
+  const auto started = Clock::now();
+  Clock::time_point last_answer = started;
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    asio::co_spawn(impl.io,
+                   soak_calls(*sessions[i], calls, i, SoakEnd{started + duration, min_calls},
+                              result, last_answer),
+                   asio::detached);
+  }
+  impl.io.restart();
+  impl.io.run();
+  result.seconds = std::chrono::duration<double>(last_answer - started).count();
+
+  for (auto& session : sessions) {
+    asio::co_spawn(impl.io, close_counted(*session, result), asio::detached);
+  }
+  impl.io.restart();
+  impl.io.run();
+  return result;
+}
+
+std::pair<int, std::string> HttpBench::get(const std::string& path) {
+  return run(impl_->io, http_get(impl_->target, path, impl_->timeout));
 }
 
 }  // namespace bench

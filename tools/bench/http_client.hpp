@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bench {
@@ -30,6 +31,22 @@ struct ThroughputResult {
   double calls_per_second() const { return seconds > 0 ? static_cast<double>(calls) / seconds : 0; }
 };
 
+// One soak round: every call checked down to the tool's envelope.
+struct SoakResult {
+  long calls = 0;             // answered with HTTP 200, a JSON-RPC result and StatusCode 200
+  long transport_errors = 0;  // the connection failed or timed out (the session stops there)
+  long http_errors = 0;       // an HTTP status other than 200
+  long rpc_errors = 0;        // no JSON-RPC result for the request's id
+  long envelope_errors = 0;   // isError, or an envelope StatusCode other than 200
+  long close_errors = 0;      // DELETE of a session failed
+  std::string first_error;
+  std::vector<double> latencies_us;  // every answered call, in microseconds
+  double seconds = 0;                // from the first call to the last answer
+  long errors() const {
+    return transport_errors + http_errors + rpc_errors + envelope_errors + close_errors;
+  }
+};
+
 class HttpBench {
  public:
   HttpBench(HttpTarget target, std::chrono::milliseconds timeout);
@@ -46,6 +63,16 @@ class HttpBench {
                               std::chrono::milliseconds warmup, std::chrono::milliseconds window,
                               const std::function<void()>& at_start,
                               const std::function<void()>& at_end);
+
+  // Opens `sessions` sessions (each its own connection, initialize + initialized), then each
+  // calls tools/call back to back for `duration` and until `min_calls` calls were answered in
+  // all, taking the params from `calls` in turn (starting at a different one per session); then
+  // DELETEs every session. Opening failures throw; everything later is counted in the result.
+  SoakResult soak(int sessions, const std::vector<std::string>& calls,
+                  std::chrono::milliseconds duration, long min_calls = 0);
+
+  // GET `path` on a fresh connection (Connection: close); returns the status and the body.
+  std::pair<int, std::string> get(const std::string& path);
 
   // serverInfo from the first initialize, once a session was opened.
   nlohmann::json server_info() const;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -152,6 +153,12 @@ ProcessUsage ChildProcess::usage() const {
     if (key == "VmRSS:") usage.rss_kib = value;
     if (key == "VmHWM:") usage.peak_rss_kib = value;
   }
+  std::error_code fd_error;
+  for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/fd",
+                                                     fd_error);
+       !fd_error && it != std::filesystem::directory_iterator(); it.increment(fd_error)) {
+    ++usage.open_fds;
+  }
   // On-CPU time of every live thread in nanoseconds: the same total as utime+stime, without
   // their 10 ms granularity, which would swamp a few hundred fast calls.
   double scheduled_ns = 0;
@@ -217,6 +224,15 @@ std::string load_average() {
   std::string one, five, fifteen;
   file >> one >> five >> fifteen;
   return one + " " + five + " " + fifteen;
+}
+
+int port_in_listening_line(const std::string& line) {
+  const auto scheme = line.find("http://");
+  if (scheme == std::string::npos) return 0;
+  const auto slash = line.find('/', scheme + 7);
+  const auto colon = line.rfind(':', slash);
+  if (colon == std::string::npos || colon < scheme + 7) return 0;
+  return std::atoi(line.c_str() + colon + 1);
 }
 
 int free_loopback_port() {

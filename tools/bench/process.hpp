@@ -27,6 +27,7 @@ struct ProcessUsage {
   long rss_kib = 0;       // VmRSS
   long peak_rss_kib = 0;  // VmHWM
   double cpu_seconds = 0;  // on-CPU time of all threads (schedstat, else utime + stime)
+  long open_fds = 0;       // entries of /proc/PID/fd
 };
 
 class ChildProcess {
@@ -67,6 +68,9 @@ class ChildProcess {
 
 // The load average line of /proc/loadavg ("1.02 0.80 0.65").
 std::string load_average();
+
+// The port in a "listening on http://HOST:PORT/..." log line; 0 when there is none.
+int port_in_listening_line(const std::string& line);
 
 // A TCP port free right now on 127.0.0.1, for servers that cannot be told to pick one.
 int free_loopback_port();
