@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build ccache
           libboost1.81-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev libssl-dev
-          openssl ca-certificates)
+          openssl ca-certificates
+          clang libclang-rt-14-dev)  # clang and libFuzzer for tools/fuzz.sh
 
 missing=()
 for p in "${packages[@]}"; do
