@@ -69,12 +69,17 @@ std::string prefix(const OperationLabel& label) {
 
 }  // namespace
 
-json Envelope::to_json() const {
-  return json{{data_key, data},
-              {"OriginalStatusCode", original_status},
-              {"StatusCode", status_code},
-              {"ErrorMessage", error_message}};
+// The data key goes in first and the fixed keys do not replace it.
+json Envelope::to_json() && {
+  json object = json::object();
+  object.emplace(data_key, std::move(data));
+  object.emplace("OriginalStatusCode", original_status);
+  object.emplace("StatusCode", status_code);
+  object.emplace("ErrorMessage", error_message);
+  return object;
 }
+
+json Envelope::to_json() const& { return Envelope(*this).to_json(); }
 
 bool succeeded(const ac::Response& response) {
   return response.error.empty() && response.status >= 200 && response.status < 300;
@@ -141,22 +146,15 @@ Envelope invalid_input(const std::string& title, const std::string& data_key,
   return envelope;
 }
 
-json call_tool_result(const Envelope& envelope) { return call_tool_result(Envelope(envelope)); }
-
-json call_tool_result(Envelope&& envelope) {
-  // What to_json() builds, with the data moved instead of copied (it can be a large record).
-  // The data key goes in first and the fixed keys do not replace it, as in to_json().
-  json structured = json::object();
-  structured.emplace(envelope.data_key, std::move(envelope.data));
-  structured.emplace("OriginalStatusCode", envelope.original_status);
-  structured.emplace("StatusCode", envelope.status_code);
-  structured.emplace("ErrorMessage", envelope.error_message);
+json call_tool_result(Envelope envelope) {
+  const bool failed = !envelope.error_message.empty();
+  json structured = std::move(envelope).to_json();  // the data can be a large record: moved
   return json{
       {"content", json::array({json{
                       {"type", "text"},
                       {"text", util::compact_json(structured, json::error_handler_t::replace)}}})},
       {"structuredContent", std::move(structured)},
-      {"isError", !envelope.error_message.empty()}};
+      {"isError", failed}};
 }
 
 }  // namespace acmcp::tools

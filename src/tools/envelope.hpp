@@ -18,7 +18,9 @@ struct Envelope {
   int status_code = kCompleted;
   std::string error_message;
 
-  nlohmann::json to_json() const;  // {<data_key>, OriginalStatusCode, StatusCode, ErrorMessage}
+  // {<data_key>, OriginalStatusCode, StatusCode, ErrorMessage}; the rvalue form moves the data.
+  nlohmann::json to_json() const&;
+  nlohmann::json to_json() &&;
 };
 
 // Who failed, for the first words of an error message.
@@ -45,7 +47,6 @@ Envelope invalid_input(const std::string& title, const std::string& data_key,
                        const nlohmann::json& empty_data, const std::string& message);
 
 // MCP CallToolResult carrying the envelope as structuredContent and as one text block.
-nlohmann::json call_tool_result(const Envelope& envelope);
-nlohmann::json call_tool_result(Envelope&& envelope);  // the same, moving the data out
+nlohmann::json call_tool_result(Envelope envelope);  // pass an rvalue to move the data
 
 }  // namespace acmcp::tools
