@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "fuzz_support.hpp"
@@ -81,12 +83,41 @@ std::string exchange(std::string_view request) {
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = htons(w.server.port());
-  // Loopback connects complete in the kernel's backlog, before the server accepts.
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    fuzz::fail("cannot connect to the HTTP transport");
+  // Every exchange half-closes first, so each leaves a client socket in TIME_WAIT for 60 s; at
+  // a thousand exchanges a second one source address runs out of ports (EADDRNOTAVAIL) unless
+  // the kernel reuses TIME_WAIT ports (net.ipv4.tcp_tw_reuse, not set everywhere). Rotating
+  // the source over 127.1.0.0/16, which loopback also answers, makes the ports unlimited.
+  static std::uint32_t next_source = 0;
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  source.sin_addr.s_addr = htonl((127u << 24) | (1u << 16) | (next_source++ % 65534 + 1));
+  const int no_port = 1;  // the port is picked at connect time, per (source, destination)
+  if (fd < 0 || ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &no_port, sizeof no_port) ||
+      ::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+    fuzz::fail("cannot make a client socket", std::strerror(errno));
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  // Closing with a reset keeps thousands of connections a second out of TIME_WAIT.
+  // Non-blocking, because libFuzzer's -timeout alarm (SIGALRM, no SA_RESTART) fails a blocking
+  // connect with EINTR. Loopback connects complete in the kernel's backlog, before the server
+  // accepts, so waiting for writability needs no server turns.
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    int error = errno;
+    if (error == EINPROGRESS) {
+      pollfd writable{fd, POLLOUT, 0};
+      int ready;
+      while ((ready = ::poll(&writable, 1, 5000)) < 0 && errno == EINTR) {
+      }
+      socklen_t length = sizeof error;
+      if (ready == 0)
+        error = ETIMEDOUT;
+      else if (ready < 0)
+        error = errno;
+      else
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    }
+    if (error != 0) fuzz::fail("cannot connect to the HTTP transport", std::strerror(error));
+  }
+  // Closing with a reset keeps the connections the server leaves open out of TIME_WAIT.
   const linger reset{1, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
 

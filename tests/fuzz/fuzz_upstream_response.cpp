@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -86,6 +87,7 @@ class LoopbackUpstream {
       for (std::size_t sent = 0; sent < response.size();) {
         const auto n =
             ::send(connection, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;  // libFuzzer's -timeout alarm (SIGALRM)
         if (n <= 0) break;
         sent += static_cast<std::size_t>(n);
       }
@@ -110,6 +112,7 @@ class LoopbackUpstream {
       }
       if (head_end != std::string::npos && text.size() >= wanted) return;
       const auto n = ::recv(connection, chunk, sizeof chunk, 0);
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return;
       text.append(chunk, static_cast<std::size_t>(n));
     }
