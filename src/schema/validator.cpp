@@ -170,11 +170,11 @@ std::optional<std::vector<std::string>> required_only_names(const json& schema) 
 
 // ---------------------------------------------------------------- types and coercion
 
+// A float counts as an integer only when it fits in 64 bits: 1e20 is integral, but nothing
+// downstream (coercion, templates, the upstream's ids and offsets) can carry it as one.
 bool has_integral_value(const json& value) {
   if (value.is_number_integer()) return true;
-  if (!value.is_number_float()) return false;
-  const double number = value.get<double>();
-  return std::isfinite(number) && std::floor(number) == number;
+  return value.is_number_float() && detail::integral_value(value.get<double>()).has_value();
 }
 
 bool matches_type(std::string_view type, const json& value) {

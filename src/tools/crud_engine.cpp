@@ -39,9 +39,13 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 #include <vector>
+
+#include "schema/coercion.hpp"
 
 namespace acmcp::tools {
 
@@ -107,9 +111,7 @@ std::optional<json> apply_filter(std::string_view filter, std::optional<json> va
     if (value->is_number_integer()) return value;
     if (value->is_boolean()) return json(value->get<bool>() ? 1 : 0);
     if (value->is_number_float()) {
-      double number = value->get<double>();
-      auto whole = static_cast<long long>(number);
-      if (static_cast<double>(whole) == number) return json(whole);
+      if (auto whole = schema::detail::integral_value(value->get<double>())) return json(*whole);
       return std::nullopt;
     }
     if (value->is_string()) {
@@ -253,7 +255,8 @@ json map_each(const json& template_value, const TemplateScope& scope) {
   if (!items || !items->is_array() || items->empty()) {
     // Evaluated once anyway so a bad item template fails the start-up check, not a later call.
     const json empty = json::object();
-    evaluate_template(*item_template, TemplateScope{scope.args, scope.response, scope.page, &empty});
+    evaluate_template(*item_template,
+                      TemplateScope{scope.args, scope.response, scope.page, &empty});
     return out;
   }
   for (const auto& element : *items) {
@@ -298,31 +301,37 @@ std::optional<json> evaluate_template(const json& template_value, const Template
   return template_value;
 }
 
+// An |int result as a count: unsigned values beyond 64-bit signed saturate instead of wrapping.
+long long as_count(const json& value) {
+  if (!value.is_number_unsigned()) return value.get<long long>();
+  return static_cast<long long>(
+      std::min<std::uint64_t>(value.get<std::uint64_t>(), std::numeric_limits<long long>::max()));
+}
+
 json page_values(const json& row, const json& args, const json& response) {
   const json& page = row.at("page");
   const TemplateScope arguments{args};
   long long limit = page.value("defaultLimit", kDefaultPageLimit);
-  if (auto given = evaluate_expression("$args.Limit|int", arguments))
-    limit = given->get<long long>();
+  if (auto given = evaluate_expression("$args.Limit|int", arguments)) limit = as_count(*given);
   long long offset = 0;
-  if (auto given = evaluate_expression("$args.Offset|int", arguments)) {
-    offset = given->get<long long>();
-  }
+  if (auto given = evaluate_expression("$args.Offset|int", arguments)) offset = as_count(*given);
   long long count = 0;
   const std::string items = page.value("items", "");
   if (response.is_object() && response.contains(items) && response[items].is_array()) {
     count = static_cast<long long>(response[items].size());
   }
-  long long total = offset + count;
+  // The caller's offset may be as large as 2^63-1: sums saturate rather than overflow.
+  constexpr long long kMax = std::numeric_limits<long long>::max();
+  long long total = offset > 0 && count > kMax - offset ? kMax : offset + count;
   TemplateScope scope{args, &response};
   if (auto upstream_total = evaluate_expression("$response.meta.total|int", scope)) {
-    total = upstream_total->get<long long>();
+    total = as_count(*upstream_total);
   }
   return json{{"limit", limit},
               {"offset", offset},
               {"count", count},
               {"total", total},
-              {"hasMore", offset + count < total}};
+              {"hasMore", total > offset && total - offset > count}};
 }
 
 std::string fill_placeholders(std::string_view text, const json& args, bool encode) {

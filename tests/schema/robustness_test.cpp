@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -67,6 +68,19 @@ TEST(Robustness, InvalidUtf8InValueDoesNotThrow) {
   EXPECT_NO_THROW(error = coerce_and_validate(object_with("X", {{"type", "integer"}}), args));
   ASSERT_TRUE(error);
   EXPECT_NE(error->message.find("X must be an integer"), std::string::npos);
+}
+
+// Found by fuzz_tool_arguments: an integral float beyond 64 bits passed as an integer and a
+// CRUD template then converted it to long long (undefined behaviour).
+TEST(Robustness, IntegralFloatBeyond64BitsIsNotAnInteger) {
+  const json schema = object_with("Offset", {{"type", "integer"}, {"minimum", 0}});
+  json args = json::parse(R"({"Offset": 184467440737095516160})");
+  const auto error = coerce_and_validate(schema, args);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->message, "Offset must be an integer (got 1.844674407370955e+20).");
+  json fits = json::parse(R"({"Offset": 4611686018427387904.0})");  // 2^62, written as a float
+  EXPECT_FALSE(coerce_and_validate(schema, fits));
+  EXPECT_EQ(fits["Offset"], json(std::int64_t{1} << 62));
 }
 
 TEST(Robustness, MalformedSchemaKeywordsAreIgnored) {

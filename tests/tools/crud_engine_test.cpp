@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "tool_test_support.hpp"
 
 namespace acmcp::tools {
@@ -45,6 +48,12 @@ TEST(Expression, StringFilterFormatsNumbers) { EXPECT_EQ(eval("$args.TagId|strin
 TEST(Expression, IntFilterParsesNumericStrings) {
   EXPECT_EQ(eval("$response.meta.total|int"), json(42));
   EXPECT_FALSE(eval("$args.Name|int"));
+}
+
+TEST(Expression, IntFilterTakesOnlyFloatsThatFitIn64Bits) {
+  const TemplateScope scope{json{{"Whole", 5.0}, {"Huge", 1.8446744073709552e20}}};
+  EXPECT_EQ(evaluate_expression("$args.Whole|int", scope), json(5));
+  EXPECT_FALSE(evaluate_expression("$args.Huge|int", scope));
 }
 
 TEST(Expression, BoolFilterAcceptsBooleansAndText) {
@@ -110,8 +119,7 @@ TEST(Template, EachOfNothingIsAnEmptyArray) {
 
 TEST(Template, EachChecksItsItemTemplateEvenWithNoElements) {
   TemplateScope scope{kArgs, &kResponse};
-  EXPECT_THROW(evaluate_template(json{{"$each", "$response.none"}}, scope),
-               std::invalid_argument);
+  EXPECT_THROW(evaluate_template(json{{"$each", "$response.none"}}, scope), std::invalid_argument);
   EXPECT_THROW(
       evaluate_template(json{{"$each", "$response.none"}, {"$item", "$item.x|reverse"}}, scope),
       std::invalid_argument);
@@ -130,6 +138,19 @@ TEST(Paging, NoMoreWhenThePageReachesTheTotal) {
   json row = {{"page", {{"items", "tags"}}}};
   json page = page_values(row, json{{"Limit", 2}, {"Offset", 40}}, kResponse);
   EXPECT_FALSE(page["hasMore"].get<bool>());
+}
+
+// Offsets are limited only by the schema's integer type; sums saturate instead of overflowing.
+TEST(Paging, LargestOffsetsDoNotOverflow) {
+  json row = {{"page", {{"items", "tags"}}}};
+  const json three_tags = {{"tags", json::array({1, 2, 3})}};
+  constexpr auto kMax = std::numeric_limits<long long>::max();
+  json page = page_values(row, json{{"Offset", kMax}}, three_tags);
+  EXPECT_EQ(page["offset"], kMax);
+  EXPECT_EQ(page["total"], kMax);
+  EXPECT_FALSE(page["hasMore"].get<bool>());
+  page = page_values(row, json{{"Offset", std::numeric_limits<std::uint64_t>::max()}}, three_tags);
+  EXPECT_EQ(page["offset"], kMax);
 }
 
 TEST(Paging, WithoutUpstreamTotalCountsTheItems) {
