@@ -109,6 +109,30 @@ std::string redact(std::string text, const std::string& token) {
   return text;
 }
 
+// The same for a parsed body: an upstream (or a proxy) that echoes the token back, in a value or a
+// key, must not hand it to the caller. Only a body whose raw text holds the token or an escape can
+// hold it once parsed, so most bodies are not walked at all.
+void redact_json(nlohmann::json& value, const std::string& token) {
+  if (value.is_string()) {
+    auto& text = value.get_ref<std::string&>();
+    if (text.find(token) != std::string::npos) text = redact(std::move(text), token);
+  } else if (value.is_array()) {
+    for (auto& item : value) redact_json(item, token);
+  } else if (value.is_object()) {
+    bool key_holds_token = false;
+    for (auto item = value.begin(); item != value.end(); ++item) {
+      key_holds_token = key_holds_token || item.key().find(token) != std::string::npos;
+      redact_json(item.value(), token);
+    }
+    if (!key_holds_token) return;
+    nlohmann::json renamed = nlohmann::json::object();
+    for (auto item = value.begin(); item != value.end(); ++item) {
+      renamed[redact(item.key(), token)] = std::move(item.value());
+    }
+    value = std::move(renamed);
+  }
+}
+
 std::string requests_per_second(double rate) {
   char text[32];
   std::snprintf(text, sizeof text, "%g", rate);
@@ -597,6 +621,11 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
       error += " (Content-Type " + last.content_type + ")";
     }
     co_return finish_with_error(std::move(error));
+  }
+  const auto& token = impl->config.token;
+  if (!token.empty() &&
+      (last.body.find(token) != std::string::npos || last.body.find('\\') != std::string::npos)) {
+    redact_json(response.body, token);
   }
   co_return response;
 }

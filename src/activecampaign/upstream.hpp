@@ -23,7 +23,8 @@ struct Response {
   int status = 0;         // HTTP status of the last response; 0 when none came back
   nlohmann::json body;    // parsed JSON body; null when the body was empty
   std::string error;      // non-empty when no usable response: timeout, refused, reset, TLS,
-                          // body not JSON, body too large. Never contains the token.
+                          // body not JSON, body too large. Never contains the token, nor
+                          // does body: an echoed token reads "[redacted]".
   int attempts = 0;       // how many times the request was sent
 };
 

@@ -78,6 +78,27 @@ TEST_F(ClientTest, ErrorStatusStillReturnsBody) {
   EXPECT_EQ(response.body["message"], "No Result found for Subscriber with id 9");
 }
 
+// An upstream that echoes the token, plainly, escaped, or as a key, never hands it on.
+TEST_F(ClientTest, TokenEchoedInTheBodyIsRedacted) {
+  server.script(answer(404, R"({"message":"No Result for test-token-5f2c and test-token-5f2c",)"
+                            R"("errors":[{"title":"test\u002dtoken-5f2c"}],)"
+                            R"("test-token-5f2c":{"test-token-5f2c x":["a test-token-5f2c"]}})"));
+  Client client(io.get_executor(), config);
+  const auto response = send_now(io, client, get("/contacts/9"));
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(response.body, nlohmann::json::parse(R"({
+    "message": "No Result for [redacted] and [redacted]",
+    "errors": [{"title": "[redacted]"}],
+    "[redacted]": {"[redacted] x": ["a [redacted]"]}})"));
+}
+
+TEST_F(ClientTest, BodyWithoutTheTokenIsUntouched) {
+  const std::string body = R"({"contact":{"email":"a\/b@example.com","note":"test-token"}})";
+  server.script(answer(200, body));
+  Client client(io.get_executor(), config);
+  EXPECT_EQ(send_now(io, client, get("/contacts/1")).body, nlohmann::json::parse(body));
+}
+
 TEST_F(ClientTest, SendsRequestLineUnderApiBase) {
   Client client(io.get_executor(), config);
   send_now(io, client, get("/contacts/12"));

@@ -61,6 +61,10 @@ std::vector<FailureClass> sandbox_failure_classes() {
       {"truncated JSON", make(Kind::Truncated)},
       {"oversized body", oversized},
       {"wrong content type", html_502},
+      {"404 echoing the token",
+       make(Kind::Status, 404, {}, R"({"message":"No Result for tok-LEAKCHECK-7f3a9"})")},
+      {"422 echoing the token escaped",
+       make(Kind::Status, 422, {}, R"({"errors":[{"title":"tok\u002dLEAKCHECK-7f3a9"}]})")},
   };
 }
 
@@ -168,7 +172,8 @@ TEST_F(TokenLeak, NoTokenInStdioOutputForAnyFailureClass) {
        {"connection reset by upstream", "did not answer within 300 ms",
         "rate limit still held after 1 retry", "rejected the API token (HTTP 401",
         "HTTP 503: Injected", "larger than 1048576 bytes", "with a body that is not JSON",
-        "Content-Type text/html", " debug upstream GET /deals/1 failed"}) {
+        "HTTP 404: No Result for [redacted]", "HTTP 422: [redacted]", "Content-Type text/html",
+        " debug upstream GET /deals/1 failed"}) {
     EXPECT_NE(everything.find(expected), std::string::npos) << expected;
   }
   expect_no_token(everything, "stdio output");
