@@ -421,7 +421,10 @@ struct Client::Impl {
       result.outcome.retry_after = std::string(it->value());
     }
     if (auto it = response.find(http::field::content_type); it != response.end()) {
-      result.content_type = std::string(it->value().substr(0, 100));
+      // Quoted in an error sentence, so only printable ASCII survives.
+      for (const char c : it->value().substr(0, 100)) {
+        result.content_type += (c >= 0x20 && c < 0x7f) ? c : '?';
+      }
     }
     result.body = std::move(response.body());
     reusable = response.keep_alive() && !response.need_eof();

@@ -372,6 +372,16 @@ TEST_F(ClientTest, NonJsonBodyIsAnErrorThatKeepsTheStatus) {
   EXPECT_TRUE(response.body.is_null());
 }
 
+TEST_F(ClientTest, ContentTypeIsQuotedAsPrintableAsciiOnly) {
+  auto html = answer(200, "<html>maintenance</html>");
+  html.headers = {{"Content-Type", "text/html\xe0\x9e;\tx"}};
+  server.script(html);
+  Client client(io.get_executor(), config);
+  EXPECT_EQ(
+      send_now(io, client, get("/contacts")).error,
+      "upstream answered HTTP 200 with a body that is not JSON (Content-Type text/html??;?x)");
+}
+
 TEST_F(ClientTest, BodyOverTheLimitIsAnError) {
   config.max_body_bytes = 100;
   server.script(answer(200, "\"" + std::string(1000, 'x') + "\""));
