@@ -74,6 +74,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   asio::steady_timer signal;  // its wait is cut short (cancelled) by wake()
   bool idle = true;           // between requests
   bool peer_gone = false;     // the client closed while we were producing an answer
+  bool peer_sent_more = false;  // the client sent more during an answer that never ends itself
   std::string method;         // of the request being answered, for HttpOptions::on_response
   std::uint64_t watch_generation = 0;
 };
@@ -190,11 +191,9 @@ asio::awaitable<bool> write_response(Impl& impl, Connection& connection, Respons
   co_return !ec && response.keep_alive();
 }
 
-// Sends a last answer on a connection we are about to drop, then reads and discards what the
-// client is still sending for a moment, so that closing does not reset the answer away.
-asio::awaitable<void> answer_and_close(Impl& impl, Connection& connection, Response response) {
-  response.keep_alive(false);
-  co_await write_response(impl, connection, std::move(response));
+// Ends our side, then reads and discards what the client is still sending for a moment, so that
+// closing does not reset the connection and destroy an answer the client has not read yet.
+asio::awaitable<void> close_gently(Impl& impl, Connection& connection) {
   beast::error_code ec;
   connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   std::array<char, 16 * 1024> discard{};
@@ -205,13 +204,23 @@ asio::awaitable<void> answer_and_close(Impl& impl, Connection& connection, Respo
   }
 }
 
+// Sends a last answer on a connection we are about to drop.
+asio::awaitable<void> answer_and_close(Impl& impl, Connection& connection, Response response) {
+  response.keep_alive(false);
+  co_await write_response(impl, connection, std::move(response));
+  co_await close_gently(impl, connection);
+}
+
 // --- waiting for the client or for messages ---
 
 // Watches for the client closing the connection while an answer is being prepared. Data from
-// the client (a pipelined request) is left alone for the next read.
-void arm_peer_watch(const std::shared_ptr<Connection>& connection, std::uint64_t generation) {
+// the client (a pipelined request) is left alone for the next read, unless the answer is a
+// stream that only the client can end (`endless`): that request could never be answered, and
+// the client's close behind it never seen, so the stream is ended instead.
+void arm_peer_watch(const std::shared_ptr<Connection>& connection, std::uint64_t generation,
+                    bool endless) {
   connection->stream.socket().async_wait(
-      tcp::socket::wait_read, [connection, generation](beast::error_code ec) {
+      tcp::socket::wait_read, [connection, generation, endless](beast::error_code ec) {
         if (generation != connection->watch_generation || ec == asio::error::operation_aborted) {
           return;
         }
@@ -220,9 +229,15 @@ void arm_peer_watch(const std::shared_ptr<Connection>& connection, std::uint64_t
           char byte;
           const auto n = ::recv(connection->stream.socket().native_handle(), &byte, 1,
                                 MSG_PEEK | MSG_DONTWAIT);
-          if (n > 0) return;  // a pipelined request: not our business here
+          if (n > 0) {
+            if (endless) {
+              connection->peer_sent_more = true;
+              connection->signal.cancel();
+            }
+            return;
+          }
           if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-            arm_peer_watch(connection, generation);
+            arm_peer_watch(connection, generation, endless);
             return;
           }
         }
@@ -231,8 +246,8 @@ void arm_peer_watch(const std::shared_ptr<Connection>& connection, std::uint64_t
       });
 }
 
-void start_peer_watch(const std::shared_ptr<Connection>& connection) {
-  arm_peer_watch(connection, ++connection->watch_generation);
+void start_peer_watch(const std::shared_ptr<Connection>& connection, bool endless = false) {
+  arm_peer_watch(connection, ++connection->watch_generation, endless);
 }
 
 void stop_peer_watch(Connection& connection) {
@@ -248,7 +263,8 @@ asio::awaitable<OutboxEvent> next_from(Connection& connection, Outbox& outbox,
     // Taking and starting the wait happen in one turn of the strand, and wake() posts its
     // cancel to the same strand, so no wake-up is lost in between.
     auto taken = outbox.take();
-    if (!taken.messages.empty() || taken.closed || connection.peer_gone) {
+    if (!taken.messages.empty() || taken.closed || connection.peer_gone ||
+        connection.peer_sent_more) {
       co_return OutboxEvent{std::move(taken.messages), taken.closed, false};
     }
     connection.signal.expires_after(wait);
@@ -559,7 +575,7 @@ asio::awaitable<bool> handle_get(Impl& impl, std::shared_ptr<Connection> connect
     record->remove(outbox.get());
     co_return false;
   }
-  start_peer_watch(connection);
+  start_peer_watch(connection, true);
   bool keep = false;
   for (;;) {
     auto event = co_await next_from(*connection, *outbox, impl.options.sse_keepalive_interval);
@@ -583,6 +599,13 @@ asio::awaitable<bool> handle_get(Impl& impl, std::shared_ptr<Connection> connect
     if (event.closed) {
       stop_peer_watch(*connection);
       keep = co_await end_event_stream(impl, *connection) && request.keep_alive();
+      break;
+    }
+    if (connection->peer_sent_more) {
+      // A request pipelined behind this stream: end the stream and the connection, so the
+      // client sees its request unanswered and can send it again on another connection.
+      stop_peer_watch(*connection);
+      if (co_await end_event_stream(impl, *connection)) co_await close_gently(impl, *connection);
       break;
     }
   }

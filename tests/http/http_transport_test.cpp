@@ -738,6 +738,25 @@ TEST_F(HttpTransportTest, DeleteEndsTheSessionsStreams) {
   EXPECT_TRUE(stream.stream_ended());
 }
 
+// Nothing can answer a request queued behind a stream that never ends, nor would the client's
+// close behind it be seen; the stream ends and the connection closes instead (found by fuzzing).
+TEST_F(HttpTransportTest, RequestPipelinedBehindAGetStreamEndsTheStream) {
+  start();
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  HttpClient stream(port_);
+  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
+  ASSERT_EQ(stream.read_header()->status, 200);
+  EXPECT_FALSE(stream.next_event(100ms));
+  EXPECT_FALSE(stream.stream_ended());
+  stream.send("POST", "/mcp", rpc(2, "ping").dump(), {{"Mcp-Session-Id", id}});
+  EXPECT_FALSE(stream.next_event(2s));
+  EXPECT_TRUE(stream.stream_ended());
+  EXPECT_TRUE(stream.closed_by_server(2s));
+  // The session lives on for other connections.
+  EXPECT_EQ(post(client, rpc(3, "ping"), id)->status, 200);
+}
+
 // --- stateless mode ---
 
 TEST_F(HttpTransportTest, StatelessServesToolsListWithoutInitialize) {
