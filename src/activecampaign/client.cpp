@@ -115,7 +115,7 @@ std::string redact(std::string text, const std::string& token) {
 void redact_json(nlohmann::json& value, const std::string& token) {
   if (value.is_string()) {
     auto& text = value.get_ref<std::string&>();
-    if (text.find(token) != std::string::npos) text = redact(std::move(text), token);
+    text = redact(std::move(text), token);
   } else if (value.is_array()) {
     for (auto& item : value) redact_json(item, token);
   } else if (value.is_object()) {

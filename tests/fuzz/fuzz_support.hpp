@@ -14,10 +14,15 @@ namespace acmcp::fuzz {
 
 using nlohmann::json;
 
+// JSON text as the server writes it: bytes that are not UTF-8 become U+FFFD instead of throwing.
+inline std::string text(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 // Reports a broken invariant and aborts, so libFuzzer saves the input as a crash.
 [[noreturn]] inline void fail(std::string_view what, const json& detail = nullptr) {
   std::fprintf(stderr, "fuzz invariant broken: %.*s\n%s\n", static_cast<int>(what.size()),
-               what.data(), detail.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+               what.data(), text(detail).c_str());
   std::abort();
 }
 
@@ -54,9 +59,7 @@ inline void maybe_print(std::string_view tool, const json& result) {
   static const bool enabled = std::getenv("ACMCP_FUZZ_PRINT") != nullptr;
   if (!enabled) return;
   std::fprintf(stderr, "%.*s -> %s\n", static_cast<int>(tool.size()), tool.data(),
-               result.value("structuredContent", json())
-                   .dump(-1, ' ', false, json::error_handler_t::replace)
-                   .c_str());
+               text(result.value("structuredContent", json())).c_str());
 }
 
 // The envelope shape every tool result must have (design.md section 4).

@@ -83,6 +83,14 @@ class HttpTransportTest : public ::testing::Test {
     return reply->header("mcp-session-id");
   }
 
+  // Opens a GET event stream of `session_id` on `stream`; its status, 0 when no header came.
+  int open_stream(HttpClient& stream, const std::string& session_id) {
+    stream.send("GET", "/mcp", "",
+                {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", session_id}});
+    const auto head = stream.read_header();
+    return head ? head->status : 0;
+  }
+
   // Waits until `condition` holds or `timeout` passes.
   template <typename Condition>
   bool eventually(Condition condition, std::chrono::milliseconds timeout = 3s) {
@@ -675,8 +683,7 @@ TEST_F(HttpTransportTest, SessionMessagesAreSplitAcrossStreamsNotDuplicated) {
   HttpClient first(port_);
   HttpClient second(port_);
   for (auto* stream : {&first, &second}) {
-    stream->send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
-    ASSERT_EQ(stream->read_header()->status, 200);
+    ASSERT_EQ(open_stream(*stream, id), 200);
   }
   for (int i = 0; i < 4; ++i) {
     last_session()->forward_log(spdlog::level::info, "record " + std::to_string(i));
@@ -701,8 +708,7 @@ TEST_F(HttpTransportTest, GetStreamSendsKeepAliveComments) {
   HttpClient client(port_);
   const auto id = initialize(client);
   HttpClient stream(port_);
-  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
-  ASSERT_EQ(stream.read_header()->status, 200);
+  ASSERT_EQ(open_stream(stream, id), 200);
   EXPECT_FALSE(stream.next_event(300ms));
   EXPECT_GE(stream.comments_seen(), 2);
 }
@@ -731,8 +737,7 @@ TEST_F(HttpTransportTest, DeleteEndsTheSessionsStreams) {
   HttpClient client(port_);
   const auto id = initialize(client);
   HttpClient stream(port_);
-  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
-  ASSERT_EQ(stream.read_header()->status, 200);
+  ASSERT_EQ(open_stream(stream, id), 200);
   ASSERT_EQ(client.request("DELETE", "/mcp", "", {{"Mcp-Session-Id", id}})->status, 204);
   EXPECT_FALSE(stream.next_event(2s));
   EXPECT_TRUE(stream.stream_ended());
@@ -745,8 +750,7 @@ TEST_F(HttpTransportTest, RequestPipelinedBehindAGetStreamEndsTheStream) {
   HttpClient client(port_);
   const auto id = initialize(client);
   HttpClient stream(port_);
-  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
-  ASSERT_EQ(stream.read_header()->status, 200);
+  ASSERT_EQ(open_stream(stream, id), 200);
   EXPECT_FALSE(stream.next_event(100ms));
   EXPECT_FALSE(stream.stream_ended());
   stream.send("POST", "/mcp", rpc(2, "ping").dump(), {{"Mcp-Session-Id", id}});
@@ -948,8 +952,7 @@ TEST_F(HttpTransportTest, ShutdownClosesIdleConnectionsAndStreams) {
   HttpClient client(port_);
   const auto id = initialize(client);
   HttpClient stream(port_);
-  stream.send("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
-  ASSERT_EQ(stream.read_header()->status, 200);
+  ASSERT_EQ(open_stream(stream, id), 200);
   EXPECT_TRUE(stop(1s));
   EXPECT_TRUE(client.closed_by_server(2s));
   EXPECT_FALSE(stream.next_event(2s));
