@@ -3,7 +3,7 @@
 FROM debian:12 AS build
 WORKDIR /src
 COPY . .
-RUN bash tools/install-deps.sh \
+RUN bash tools/install-deps.sh build \
  && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DACMCP_BUILD_TESTS=OFF \
  && cmake --build build \
  && strip build/activecampaign-mcp

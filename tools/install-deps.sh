@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the build and the tests need, and only those that are missing.
+# Installs the Debian 12 packages one kind of work needs, and only those that are missing.
+#   tools/install-deps.sh build   compiler, CMake and the libraries: enough to build and run
+#   tools/install-deps.sh test    build + GoogleTest, and node/npm for the end-to-end tests
+#   tools/install-deps.sh deep    test + clang and its runtimes for the sanitizer and fuzz phases
 # Idempotent: a second run installs nothing. Needs root (or sudo) when something is missing.
 set -euo pipefail
 
-packages=(g++ cmake ninja-build ccache
-          libboost1.81-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev libssl-dev
-          openssl ca-certificates
-          clang libclang-rt-14-dev)  # clang and libFuzzer for tools/fuzz.sh
+mode=${1:-}
+build=(g++ cmake ninja-build ccache
+       libboost1.81-dev nlohmann-json3-dev libspdlog-dev libssl-dev ca-certificates)
+test=(libgtest-dev libgmock-dev)
+deep=(clang libclang-rt-14-dev)
+case "$mode" in
+  build) packages=("${build[@]}") ;;
+  test) packages=("${build[@]}" "${test[@]}") ;;
+  deep) packages=("${build[@]}" "${test[@]}" "${deep[@]}") ;;
+  *) echo "usage: tools/install-deps.sh build|test|deep" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# Node.js runs the end-to-end tests with the official MCP client; any node/npm on PATH will do
-# (a distribution's nodejs may bundle npm, so test for the commands, not the packages).
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The end-to-end tests need npm to install the official MCP clients; any node/npm on PATH will
+# do (a distribution's nodejs may bundle npm, so test for the commands, not the packages). When
+# that node is older than the tests need, tools/run-node-tests.sh runs them on the Node.js binary
+# that npm installs into tests/node, so Debian's nodejs 18 is enough here.
+if [ "$mode" != build ]; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}" >&2
