@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# CI sanitizer steps (issue 5); each fails on any sanitizer report, including reports from the
-# server processes the tests spawn:
+# The sanitizer phases of `tools/build.sh deep`; each fails on any sanitizer report, including
+# reports from the server processes the tests spawn:
 #   tools/sanitize.sh asan   AddressSanitizer + UndefinedBehaviorSanitizer: build all, run every test
 #   tools/sanitize.sh tsan   ThreadSanitizer: build the concurrency tests and the binary, run them
 # Environment: SAN_BUILD_DIR (default build-asan / build-tsan), JOBS (default nproc),
@@ -120,7 +120,7 @@ phase_done build
 
 rm -rf "$log_dir"
 mkdir -p "$log_dir"
-ctest_args=(--test-dir "$build_dir" -j "$jobs" --timeout 300 --output-on-failure)
+ctest_args=(-j "$jobs")
 if [ "$mode" = tsan ]; then
   # Only the targets built above: the others' tests (NOT_BUILT placeholders, the generated
   # reference check, the node e2e tests) are not concurrency tests.
@@ -130,7 +130,7 @@ if [ "$mode" = tsan ]; then
   ctest_args+=(-E '(_NOT_BUILT|^tool_reference_up_to_date|^node_e2e|^RateLimitFidelity\..*|^E2ePipelinedStdio\..*)$')
 fi
 tests_ok=true
-run "${launcher[@]}" ctest "${ctest_args[@]}" || tests_ok=false
+run "${launcher[@]}" bash tools/run-ctest.sh "$build_dir" "${ctest_args[@]}" || tests_ok=false
 phase_done tests
 
 # One file per process that reported; a crash in a shared fixture can write dozens of the same
