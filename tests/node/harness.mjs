@@ -1,7 +1,7 @@
 // Shared helpers for the node end-to-end tests: start the real server binary and talk to it with
 // software we did not write (the official MCP TypeScript SDK client and the MCP Inspector CLI).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -17,6 +17,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REQUEST_TIMEOUT_MS = 10_000;
 
 export const ENVELOPE_KEYS = ['OriginalStatusCode', 'StatusCode', 'ErrorMessage'];
+
+// The exact tool set: one tool per operation of the spec, whose facts tests/data keeps.
+export const EXPECTED_TOOL_NAMES = JSON.parse(
+  readFileSync(join(here, '..', 'data', 'spec-operations.json'), 'utf8'),
+).operations.map((operation) => operation.tool).sort();
+
+export function assertExactToolSet(tools) {
+  assert.equal(EXPECTED_TOOL_NAMES.length, 63);
+  assert.deepEqual(tools.map((tool) => tool.name).sort(), EXPECTED_TOOL_NAMES);
+}
 
 export function serverBinary() {
   const binary = process.env.ACMCP_BINARY;

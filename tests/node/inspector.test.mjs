@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { runInspector, serverBinary, startHttpServer } from './harness.mjs';
+import { assertExactToolSet, runInspector, serverBinary, startHttpServer } from './harness.mjs';
 
 function parseOutput(run) {
   assert.equal(run.code, 0, `Inspector CLI exited with ${run.code}\nstderr: ${run.stderr}`);
@@ -13,7 +13,7 @@ function parseOutput(run) {
 describe('MCP Inspector CLI over stdio', () => {
   it('tools/list prints every tool with its schemas', async () => {
     const output = parseOutput(await runInspector([serverBinary(), '--sandbox', '--method', 'tools/list']));
-    assert.ok(output.tools.length >= 18, `only ${output.tools.length} tools`);
+    assertExactToolSet(output.tools);
     const getTags = output.tools.find((tool) => tool.name === 'activecampaign_get_many_tags');
     assert.ok(getTags, 'activecampaign_get_many_tags is listed');
     assert.equal(getTags.inputSchema.type, 'object');
@@ -56,7 +56,7 @@ describe('MCP Inspector CLI over Streamable HTTP', () => {
 
   it('tools/list prints every tool with its schemas', async () => {
     const output = parseOutput(await inspect(['--method', 'tools/list']));
-    assert.ok(output.tools.length >= 18, `only ${output.tools.length} tools`);
+    assertExactToolSet(output.tools);
     const getTags = output.tools.find((tool) => tool.name === 'activecampaign_get_many_tags');
     assert.ok(getTags, 'activecampaign_get_many_tags is listed');
     assert.equal(getTags.outputSchema.type, 'object');
