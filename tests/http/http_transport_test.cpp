@@ -260,12 +260,14 @@ TEST_F(HttpTransportTest, IdleSessionExpires) {
 
 TEST_F(HttpTransportTest, UsedSessionDoesNotExpire) {
   HttpOptions options;
-  options.session_idle_timeout = 300ms;
+  options.session_idle_timeout = 1500ms;
   start(options);
   HttpClient client(port_);
   const auto id = initialize(client);
-  for (int i = 0; i < 6; ++i) {
-    std::this_thread::sleep_for(100ms);
+  // 2 s of use in all, longer than the timeout; each gap leaves 1.25 s of margin for a loaded
+  // machine.
+  for (int i = 0; i < 8; ++i) {
+    std::this_thread::sleep_for(250ms);
     auto reply = post(client, rpc(10 + i, "ping"), id);
     ASSERT_TRUE(reply);
     ASSERT_EQ(reply->status, 200) << "ping " << i;

@@ -420,17 +420,37 @@ TEST_F(SessionTest, ClientLogSinkForwardsSpdlogRecords) {
   EXPECT_EQ(messages[0]["params"]["data"], "contact 12 created");
 }
 
+// A session that asked for log records gets them while it lives and none once it has ended:
+// the sink must not keep an ended session alive.
 TEST_F(SessionTest, ClientLogSinkDropsEndedSessions) {
   auto sink = std::make_shared<mcp::ClientLogSink>();
-  {
-    auto other = Session::create(running_.io.get_executor(), tools_, {}, "", [](const json&) {
-      ADD_FAILURE() << "an ended session received a log record";
-    });
-    sink->attach(other);
-  }
   spdlog::logger logger("test", sink);
-  logger.error("nobody listens");
-  SUCCEED();
+  logger.set_level(spdlog::level::trace);
+  auto received = std::make_shared<std::atomic<int>>(0);
+  auto other = Session::create(running_.io.get_executor(), tools_, {}, "",
+                               [received](const json&) { ++*received; });
+  const auto exchange_with_other = [&](const json& message) {
+    auto recorder = std::make_shared<ReplyRecorder>();
+    other->receive(message.dump(), recorder->reply());
+    ASSERT_TRUE(recorder->wait_closed());
+    ASSERT_EQ(recorder->messages().size(), 1u);
+    EXPECT_TRUE(recorder->messages()[0].contains("result")) << recorder->messages()[0];
+  };
+  exchange_with_other(request(0, "initialize",
+                              {{"protocolVersion", "2025-11-25"},
+                               {"capabilities", json::object()},
+                               {"clientInfo", {{"name", "other"}, {"version", "1"}}}}));
+  exchange_with_other(request(1, "logging/setLevel", {{"level", "debug"}}));
+  sink->attach(other);
+
+  logger.error("while the session lives");
+  ASSERT_EQ(received->load(), 1);
+
+  std::weak_ptr<Session> ended = other;
+  other.reset();
+  ASSERT_TRUE(ended.expired());
+  logger.error("after the session ended");
+  EXPECT_EQ(received->load(), 1);
 }
 
 // --- concurrency and cancellation ------------------------------------------------------------
@@ -446,12 +466,13 @@ TEST_F(SessionTest, PingIsAnsweredWhileASlowCallRuns) {
 TEST_F(SessionTest, SlowCallsRunConcurrently) {
   initialize();
   const auto start = std::chrono::steady_clock::now();
-  auto first = send(call(1, "slow", {{"ms", 300}}));
-  auto second = send(call(2, "slow", {{"ms", 300}}));
+  auto first = send(call(1, "slow", {{"ms", 1000}}));
+  auto second = send(call(2, "slow", {{"ms", 1000}}));
   ASSERT_TRUE(first->wait_closed());
   ASSERT_TRUE(second->wait_closed());
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 550ms);
-  EXPECT_EQ(second->messages()[0]["result"]["structuredContent"]["slept"], 300);
+  // One after the other would take 2 s; the margin absorbs a loaded machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1900ms);
+  EXPECT_EQ(second->messages()[0]["result"]["structuredContent"]["slept"], 1000);
 }
 
 TEST_F(SessionTest, CancelledCallGetsNoResponseAndClosesAtOnce) {
@@ -528,7 +549,7 @@ TEST_F(SessionTest, DrainCancelsCallsAfterGrace) {
 TEST_F(SessionTest, DrainWithNothingInFlightReturnsAtOnce) {
   const auto start = std::chrono::steady_clock::now();
   asio::co_spawn(running_.io, session_->drain(5s), asio::use_future).get();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
 // --- batches ---------------------------------------------------------------------------------
