@@ -1,5 +1,5 @@
-// The sandbox's issue-3 routes over real loopback HTTP: encoded filter keys, nested routes and
-// query parameters on writes reach the store as the tools send them.
+// The sandbox's account, deal and ecommerce routes over real loopback HTTP: encoded filter keys,
+// nested routes and query parameters on writes reach the store as the tools send them.
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>

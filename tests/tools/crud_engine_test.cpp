@@ -275,8 +275,8 @@ TEST(FinishRow, ResultMissingOnSuccessFallsBackToEmptyData) {
   EXPECT_EQ(finish_row(tag_spec(), row, kArgs, http(200, json::object())).data, json::object());
 }
 
-// ---- Features the resources of issue 3 need (currency case, sentinel values, merged objects,
-// statuses that count as success)
+// ---- Features the account, deal and ecommerce resources need (currency case, sentinel values,
+// merged objects, statuses that count as success)
 
 TEST(Expression, LowerAndUpperChangeTheCaseOfStrings) {
   const json args = {{"Currency", "UsD"}, {"Count", 3}};
