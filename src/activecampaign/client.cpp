@@ -5,6 +5,7 @@
 #include "activecampaign/rate_limiter.hpp"
 #include "activecampaign/retry_policy.hpp"
 #include "activecampaign/url.hpp"
+#include "util/json_parse.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -614,8 +615,14 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
     response.body = nullptr;
     co_return response;
   }
-  response.body = nlohmann::json::parse(last.body, nullptr, false);
-  if (response.body.is_discarded()) {
+  auto parsed = util::parse_json(last.body);
+  if (parsed.error == util::ParsedJson::Error::kTooDeep) {
+    response.body = nullptr;
+    co_return finish_with_error("upstream answered HTTP " + std::to_string(response.status) +
+                                " with a body that is " + parsed.detail + "; refused");
+  }
+  response.body = std::move(parsed.value);
+  if (!parsed) {
     response.body = nullptr;
     std::string error =
         "upstream answered HTTP " + std::to_string(response.status) + " with a body that is not JSON";

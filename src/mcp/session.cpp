@@ -18,6 +18,8 @@
 #include <mutex>
 #include <vector>
 
+#include "util/json_parse.hpp"
+
 namespace acmcp::mcp {
 
 namespace asio = boost::asio;
@@ -269,14 +271,14 @@ void Session::forward_log(spdlog::level::level_enum level, std::string_view text
 }
 
 void Session::receive(std::string_view raw, Reply reply) {
-  json message = json::parse(raw, nullptr, /*allow_exceptions=*/false);
-  if (message.is_discarded()) {
+  auto parsed = util::parse_json(raw);
+  if (!parsed) {
     RequestChannel channel(std::move(reply));
-    const json error = make_error(nullptr, error_code::kParseError, "Parse error: invalid JSON");
+    const json error = make_error(nullptr, error_code::kParseError, "Parse error: " + parsed.detail);
     channel.finish(&error);
     return;
   }
-  receive_message(message, std::move(reply));
+  receive_message(parsed.value, std::move(reply));
 }
 
 namespace {

@@ -27,6 +27,7 @@
 
 #include "sandbox/store.hpp"
 #include "util/compact_json.hpp"
+#include "util/json_parse.hpp"
 
 namespace acmcp::sandbox {
 namespace {
@@ -265,8 +266,8 @@ asio::awaitable<std::optional<Response>> SandboxServer::Impl::answer(const Reque
   record.path = target.under_api ? target.path : raw_target.substr(0, raw_target.find('?'));
   record.query = target.query;
   if (!request.body().empty()) {
-    record.body = json::parse(request.body(), nullptr, false);
-    if (record.body.is_discarded()) record.body = nullptr;
+    auto parsed = util::parse_json(request.body());
+    record.body = parsed ? std::move(parsed.value) : json(nullptr);
   }
   record.api_token = token;
   {

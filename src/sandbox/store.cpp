@@ -2,6 +2,7 @@
 // endpoints (contact sync, list subscription, contact tags) and upstream-shaped errors.
 #include "sandbox/store.hpp"
 #include "sandbox/store_detail.hpp"
+#include "util/json_parse.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -243,8 +244,9 @@ StoreResponse Store::handle_raw(std::string_view method, std::string_view path, 
   json body;
   auto first = raw_body.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos) {
-    body = json::parse(raw_body, nullptr, false);
-    if (body.is_discarded()) return message(400, "The request body is not valid JSON.");
+    auto parsed = util::parse_json(raw_body);
+    if (!parsed) return message(400, "The request body is not valid JSON.");
+    body = std::move(parsed.value);
   }
   return handle(method, path, query, body);
 }

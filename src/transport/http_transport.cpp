@@ -31,6 +31,7 @@
 #include "transport/http_protocol.hpp"
 #include "transport/http_security.hpp"
 #include "transport/http_sessions.hpp"
+#include "util/json_parse.hpp"
 
 namespace acmcp::transport {
 
@@ -455,13 +456,16 @@ asio::awaitable<bool> handle_post(Impl& impl, std::shared_ptr<Connection> connec
             request, http::status::not_acceptable, kTransportError,
             "Not Acceptable: Client must accept both application/json and text/event-stream"));
   }
-  json message = json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
-  if (message.is_discarded()) {
+  auto parsed = util::parse_json(request.body());
+  if (!parsed) {
     co_return co_await write_response(
         impl, *connection,
         error_response(request, http::status::bad_request, mcp::error_code::kParseError,
-                       "Parse error: the body is not valid JSON"));
+                       parsed.error == util::ParsedJson::Error::kTooDeep
+                           ? "Parse error: the body is " + parsed.detail
+                           : std::string("Parse error: the body is not valid JSON")));
   }
+  json message = std::move(parsed.value);
 
   std::shared_ptr<SessionRecord> record;
   std::string issued_id;   // set on a successful initialize

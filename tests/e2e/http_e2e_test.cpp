@@ -248,6 +248,28 @@ TEST(E2eHttp, MalformedJsonIs400WithParseError) {
   EXPECT_EQ(answer->json()["error"]["code"], -32700);
 }
 
+// About 400 KB, under the body limit: refused while parsing, and the server and its sessions live.
+TEST(E2eHttp, DeeplyNestedBodyIs400WithParseErrorAndServerKeepsServing) {
+  HttpServer server;
+  ASSERT_TRUE(server.listening());
+  const auto session = server.initialize();
+  HttpClient client(server.port());
+  const std::string body =
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+      R"("capabilities":{},"clientInfo":{"name":"deep","version":"1"},"x":)" +
+      std::string(200'000, '[') + std::string(200'000, ']') + "}}";
+  const auto answer = client.request("POST", "/mcp", body);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 400);
+  EXPECT_EQ(answer->json()["error"]["code"], -32700);
+  EXPECT_EQ(answer->json()["error"]["message"],
+            "Parse error: the body is JSON nested deeper than 64 levels");
+  const auto ping = server.post(rpc(2, "ping"), HttpServer::session_headers(session));
+  ASSERT_TRUE(ping);
+  EXPECT_EQ(ping->status, 200);
+  EXPECT_EQ(reply_of(*ping)["result"], json::object());
+}
+
 TEST(E2eHttp, WrongContentTypeIs415) {
   HttpServer server;
   ASSERT_TRUE(server.listening());

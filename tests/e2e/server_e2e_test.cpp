@@ -88,6 +88,25 @@ TEST(E2eProtocol, MalformedLineIsParseErrorAndServerKeepsGoing) {
   EXPECT_EQ(server.request(5, "ping")["result"], json::object());
 }
 
+// Nesting past the limit is refused while parsing, before anything recurses over the value; the
+// process goes on serving. No initialize is needed to send such a line.
+TEST(E2eProtocol, DeeplyNestedLineIsParseErrorAndServerKeepsGoing) {
+  McpProcess server({"--sandbox"});
+  std::string objects;
+  for (int i = 0; i < 70'000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(70'000, '}');
+  for (const std::string& deep :
+       {std::string(200'000, '[') + std::string(200'000, ']'), objects}) {
+    server.send_line(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)" + deep + "}}");
+    const json error = server.read_message();
+    EXPECT_EQ(error_code_of(error), -32700) << error;
+    EXPECT_EQ(error["error"]["message"], "Parse error: JSON nested deeper than 64 levels");
+    EXPECT_EQ(server.request(2, "ping")["result"], json::object());
+  }
+  server.close_stdin();
+  EXPECT_EQ(server.finish(), 0);
+}
+
 TEST(E2eProtocol, InvalidRequestIsRejected) {
   McpProcess server({"--sandbox"});
   server.initialize();
@@ -268,26 +287,17 @@ TEST(E2eSandbox, InvalidArgumentsGiveStatusMinusOne) {
   EXPECT_EQ(result["isError"], true);
 }
 
-// --- a slow upstream: concurrency, cancellation, shutdown ------------------------------------
+// --- an upstream in this process, which a test can make slow or hostile ----------------------
 
-class E2eSlowUpstream : public testing::Test {
+class E2eUpstream : public testing::Test {
  protected:
-  static constexpr auto kDelay = std::chrono::milliseconds(1500);
-
-  E2eSlowUpstream() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {
+  E2eUpstream() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {
     sandbox::SandboxOptions options;
     options.token = kSecretToken;
     sandbox_ = std::make_unique<sandbox::SandboxServer>(io_.get_executor(), options);
-    sandbox::Fault delay;
-    delay.kind = sandbox::Fault::Kind::Delay;
-    delay.method = "GET";
-    delay.path_prefix = "/contacts";
-    delay.count = -1;
-    delay.delay = kDelay;
-    sandbox_->add_fault(delay);
   }
 
-  ~E2eSlowUpstream() override {
+  ~E2eUpstream() override {
     sandbox_->stop();
     guard_.reset();
     io_.stop();
@@ -304,6 +314,50 @@ class E2eSlowUpstream : public testing::Test {
     return server;
   }
 
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::thread thread_;
+  std::unique_ptr<sandbox::SandboxServer> sandbox_;
+};
+
+// An upstream (or anything between us and an http upstream) that answers with nesting deep
+// enough to overflow any recursion gets a clear error, and the process goes on.
+TEST_F(E2eUpstream, DeeplyNestedBodyIs500AndTheServerKeepsGoing) {
+  sandbox::Fault deep;
+  deep.kind = sandbox::Fault::Kind::Status;
+  deep.status = 200;
+  deep.method = "GET";
+  deep.path_prefix = "/contacts";
+  deep.count = -1;
+  deep.body = R"({"contacts":)" + std::string(200'000, '[') + std::string(200'000, ']') + "}";
+  sandbox_->add_fault(deep);
+  auto server = start_server();
+  const json result =
+      call_tool(*server, 1, "activecampaign_get_many_contacts", json::object())["result"];
+  const json& envelope = result["structuredContent"];
+  EXPECT_EQ(envelope["StatusCode"], 500) << result;
+  EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
+              HasSubstr("with a body that is JSON nested deeper than 64 levels; refused"));
+  EXPECT_EQ(result["isError"], true);
+  EXPECT_EQ(call_tool(*server, 2, "activecampaign_get_many_tags", json::object())["result"]
+                ["structuredContent"]["StatusCode"],
+            200);
+}
+
+class E2eSlowUpstream : public E2eUpstream {
+ protected:
+  static constexpr auto kDelay = std::chrono::milliseconds(1500);
+
+  E2eSlowUpstream() {
+    sandbox::Fault delay;
+    delay.kind = sandbox::Fault::Kind::Delay;
+    delay.method = "GET";
+    delay.path_prefix = "/contacts";
+    delay.count = -1;
+    delay.delay = kDelay;
+    sandbox_->add_fault(delay);
+  }
+
   static void send_slow_call(McpProcess& server, const json& id) {
     server.send({{"jsonrpc", "2.0"},
                  {"id", id},
@@ -311,11 +365,6 @@ class E2eSlowUpstream : public testing::Test {
                  {"params",
                   {{"name", "activecampaign_get_many_contacts"}, {"arguments", json::object()}}}});
   }
-
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
-  std::unique_ptr<sandbox::SandboxServer> sandbox_;
 };
 
 TEST_F(E2eSlowUpstream, PingIsAnsweredBeforeASlowCall) {

@@ -143,6 +143,18 @@ TEST_F(FaultTest, NonJsonBodyIs500WithTheStatusAndContentType) {
   EXPECT_EQ(requests_seen(), 1u);
 }
 
+TEST_F(FaultTest, DeeplyNestedBodyIs500AndNamesTheLimit) {
+  inject_status(200, -1, {}, R"({"deal":)" + std::string(200'000, '[') + std::string(200'000, ']') +
+                                 "}");
+  const json envelope = get_deal();
+  expect_no_response(envelope, "Deal", 200);
+  EXPECT_EQ(message_of(envelope),
+            "Get a Deal failed: no usable response from ActiveCampaign (upstream answered HTTP 200 "
+            "with a body that is JSON nested deeper than 64 levels; refused). The call may be "
+            "retried.");
+  EXPECT_EQ(requests_seen(), 1u);
+}
+
 TEST_F(FaultTest, TruncatedJsonIs500AndNotRetried) {
   inject(Kind::Truncated);
   const json envelope = get_deal();

@@ -14,6 +14,7 @@
 
 #include "fuzz_support.hpp"
 #include "tools/tool_registry.hpp"
+#include "util/json_parse.hpp"
 
 namespace {
 
@@ -59,8 +60,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else {
     name = w.names[static_cast<unsigned char>(input[0]) % w.names.size()];
   }
-  json arguments = json::parse(arguments_text, nullptr, /*allow_exceptions=*/false);
-  if (arguments.is_discarded()) return -1;  // not JSON: nothing the coercion would ever see
+  // Parsed as the server parses a client message: too deep or not JSON never reaches a tool.
+  auto parsed = acmcp::util::parse_json(arguments_text);
+  if (!parsed) return -1;
+  json arguments = std::move(parsed.value);
 
   w.upstream.requests = 0;
   boost::asio::io_context io;
