@@ -84,15 +84,24 @@ if $docker; then
   record "import base images debian:12(-slim)" $((SECONDS - started)) 0
 fi
 
-# The chroot: a working resolver and the usual pseudo filesystems, then git and a clone.
+# The chroot: this machine's network as a user's machine on the same network would have it (the
+# resolver, and any certificate authorities added locally, such as a TLS-inspecting proxy's, which
+# Debian's ca-certificates picks up when the commands install it), the usual pseudo filesystems,
+# then git and a clone.
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+extra_env=()
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+  mkdir -p "$rootfs/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
+  extra_env=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+fi
 mount -t proc proc "$rootfs/proc"
 mount -t sysfs sys "$rootfs/sys"
 mount --bind /dev "$rootfs/dev"
 mount --bind /dev/pts "$rootfs/dev/pts"
 git clone -q --bare "$root" "$rootfs/var/tmp/origin.git"
 in_chroot() {
-  chroot "$rootfs" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+  chroot "$rootfs" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 "${extra_env[@]}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c "$1"
 }
 started=$SECONDS
