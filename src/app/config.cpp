@@ -29,7 +29,7 @@ struct Setting {
 };
 using Layer = std::map<std::string, Setting>;
 
-constexpr std::array<const char*, 19> kFileKeys = {"api_url",
+constexpr std::array<const char*, 22> kFileKeys = {"api_url",
                                                    "api_token",
                                                    "timeout_ms",
                                                    "max_retries",
@@ -47,7 +47,10 @@ constexpr std::array<const char*, 19> kFileKeys = {"api_url",
                                                    "allow_unauthenticated",
                                                    "session_idle_timeout",
                                                    "max_body_bytes",
-                                                   "max_connections"};
+                                                   "max_connections",
+                                                   "max_connections_per_client",
+                                                   "max_sessions",
+                                                   "max_queued_calls"};
 
 struct EnvironmentVariable {
   const char* name;
@@ -83,6 +86,9 @@ const std::map<std::string, std::string> kValueFlags = {
     {"--max-body-bytes", "max_body_bytes"},
     {"--upstream-max-body-bytes", "upstream_max_body_bytes"},
     {"--max-connections", "max_connections"},
+    {"--max-connections-per-client", "max_connections_per_client"},
+    {"--max-sessions", "max_sessions"},
+    {"--max-queued-calls", "max_queued_calls"},
 };
 
 constexpr std::array<const char*, 8> kLogLevels = {"trace",   "debug", "info",     "warn",
@@ -207,6 +213,16 @@ std::string apply(Config& config, const std::string& key, const Setting& setting
   }
   if (key == "max_connections") {
     return integer(config.max_connections, 1, 100000, "a whole number from 1 to 100000");
+  }
+  if (key == "max_connections_per_client") {
+    return integer(config.max_connections_per_client, 0, 100000,
+                   "a whole number from 0 (no limit) to 100000");
+  }
+  if (key == "max_sessions") {
+    return integer(config.max_sessions, 1, 1000000, "a whole number from 1 to 1000000");
+  }
+  if (key == "max_queued_calls") {
+    return integer(config.max_queued_calls, 1, 100000, "a whole number from 1 to 100000");
   }
   if (key == "allowed_origins") {
     if (!value.is_array()) return invalid(key, setting, "is not an array of origins");
@@ -437,12 +453,21 @@ HTTP transport (--transport http; MCP Streamable HTTP at http://HOST:PORT/mcp):
   --session-idle-timeout SECONDS
                           end sessions unused for this long (default 1800)
   --max-body-bytes N      largest request body accepted, else 413 (default 1048576)
-  --max-connections N     concurrent connections; more get 503 (default 256)
+  --max-connections N     concurrent connections; at the limit the oldest idle one is closed,
+                          and when none is idle more get 503 (default 256)
+  --max-connections-per-client N
+                          concurrent connections from one client address; more get 503
+                          (default 32; 0 = no limit of its own)
+  --max-sessions N        live sessions; at the limit initialize ends the least recently used
+                          idle session, and gets 503 when none is idle (default 1000)
 
 Upstream:
   --upstream-max-body-bytes N
                           largest ActiveCampaign response body accepted; a larger one fails
                           the call with StatusCode 500 (default 16777216)
+  --max-queued-calls N    upstream requests of one client (session) that may wait for the rate
+                          limit; beyond that a call fails at once with StatusCode 500 saying
+                          when to retry (default 50). Clients are served in turn.
   Endpoints: /mcp, GET /healthz (no token needed), GET /metrics (Prometheus text format).
 
 Environment (overrides the config file; flags override both):
@@ -459,8 +484,9 @@ Environment (overrides the config file; flags override both):
 Config file keys: api_url, api_token, timeout_ms, max_retries, max_rps, ca_file,
 upstream_max_body_bytes, log_level,
 transport, sandbox, host, port, stateless, allowed_origins (array), auth_token_file,
-allow_unauthenticated, session_idle_timeout, max_body_bytes, max_connections. The bearer token
-itself is never taken from a config file.
+allow_unauthenticated, session_idle_timeout, max_body_bytes, max_connections,
+max_connections_per_client, max_sessions, max_queued_calls. The bearer token itself is never
+taken from a config file.
 
 Exit codes: 0 success, 2 invalid configuration or arguments, 1 other failure.
 )";

@@ -16,8 +16,8 @@ struct Config {
   double max_rps = 5;  // 0 disables client-side rate limiting
   std::string ca_file;
   int upstream_max_body_bytes = 16 * 1024 * 1024;  // larger upstream answers are refused
-  std::string log_level = "info";   // trace debug info warn error critical off
-  std::string transport = "stdio";  // stdio | http
+  std::string log_level = "info";                  // trace debug info warn error critical off
+  std::string transport = "stdio";                 // stdio | http
   bool sandbox = false;
   std::string config_file;  // the --config path, if any
 
@@ -32,6 +32,10 @@ struct Config {
   int session_idle_timeout_s = 1800;
   int max_body_bytes = 1024 * 1024;
   int max_connections = 256;
+  int max_connections_per_client = 32;  // 0: only max_connections limits one address
+  int max_sessions = 1000;
+  // Per client: upstream requests that may wait for the rate limit; more fail at once.
+  int max_queued_calls = 50;
 };
 
 // True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".

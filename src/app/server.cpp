@@ -192,6 +192,8 @@ transport::HttpOptions http_options(const Config& config, Services& services) {
   options.auth_token = config.auth_token;
   options.body_limit = static_cast<std::size_t>(config.max_body_bytes);
   options.max_connections = static_cast<std::size_t>(config.max_connections);
+  options.max_connections_per_client = static_cast<std::size_t>(config.max_connections_per_client);
+  options.max_sessions = static_cast<std::size_t>(config.max_sessions);
   options.session_idle_timeout = std::chrono::seconds(config.session_idle_timeout_s);
   auto* all = &services;
   const bool sandbox = config.sandbox;

@@ -1,10 +1,12 @@
 // Origin/Host allow-lists and bearer checks for the HTTP transport.
 #include "transport/http_security.hpp"
-#include "transport/http_text.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
+
+#include "transport/http_text.hpp"
 
 namespace acmcp::transport {
 
@@ -85,8 +87,10 @@ std::optional<std::string> normalize_origin(std::string_view origin) {
   return text;
 }
 
-OriginPolicy::OriginPolicy(const std::vector<std::string>& extra_origins, bool check_host)
+OriginPolicy::OriginPolicy(const std::vector<std::string>& extra_origins, bool check_host,
+                           const std::vector<std::string>& extra_hosts)
     : check_host_(check_host) {
+  for (const auto& host : extra_hosts) hosts_.push_back(host_name(host));
   for (const auto& origin : extra_origins) {
     if (auto normal = normalize_origin(origin)) {
       hosts_.push_back(host_name(std::string_view(*normal).substr(normal->find("://") + 3)));
@@ -109,6 +113,21 @@ bool OriginPolicy::host_allowed(std::string_view host) const {
   if (name.empty()) return false;
   if (is_loopback_name(name)) return true;
   return std::find(hosts_.begin(), hosts_.end(), name) != hosts_.end();
+}
+
+std::size_t WarningThrottle::note(Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  ++unreported_;
+  if (last_line_ && now - *last_line_ < interval_) return 0;
+  last_line_ = now;
+  return std::exchange(unreported_, 0);
+}
+
+std::size_t WarningThrottle::flush(Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (unreported_ == 0 || (last_line_ && now - *last_line_ < interval_)) return 0;
+  last_line_ = now;
+  return std::exchange(unreported_, 0);
 }
 
 }  // namespace acmcp::transport

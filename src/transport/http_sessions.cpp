@@ -119,6 +119,12 @@ bool SessionRecord::idle_for(Clock::duration timeout, Clock::time_point now) con
   return users_ == 0 && now - last_used_ >= timeout;
 }
 
+std::optional<SessionRecord::Clock::time_point> SessionRecord::idle_since() const {
+  std::lock_guard lock(mutex_);
+  if (users_ > 0) return std::nullopt;
+  return last_used_;
+}
+
 void SessionRecord::end() {
   std::vector<std::shared_ptr<Outbox>> streams;
   std::shared_ptr<mcp::Session> session;
@@ -171,6 +177,23 @@ std::vector<std::shared_ptr<SessionRecord>> SessionTable::remove_idle(
     }
   }
   return idle;
+}
+
+std::shared_ptr<SessionRecord> SessionTable::remove_least_recently_used_idle() {
+  std::lock_guard lock(mutex_);
+  auto oldest = records_.end();
+  std::optional<SessionRecord::Clock::time_point> oldest_since;
+  for (auto it = records_.begin(); it != records_.end(); ++it) {
+    const auto since = it->second->idle_since();
+    if (since && (!oldest_since || *since < *oldest_since)) {
+      oldest = it;
+      oldest_since = since;
+    }
+  }
+  if (oldest == records_.end()) return nullptr;
+  auto record = std::move(oldest->second);
+  records_.erase(oldest);
+  return record;
 }
 
 std::vector<std::shared_ptr<SessionRecord>> SessionTable::all() const {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,8 @@ class SessionRecord {
   void begin_use();
   void end_use();
   bool idle_for(Clock::duration timeout, Clock::time_point now) const;
+  // When the session was last used, or nothing while a request or stream uses it.
+  std::optional<Clock::time_point> idle_since() const;
 
   // Ends the session: closes its streams and cancels its in-flight calls. Idempotent.
   void end();
@@ -96,6 +99,9 @@ class SessionTable {
   // Removes and returns the sessions unused for at least `timeout`.
   std::vector<std::shared_ptr<SessionRecord>> remove_idle(SessionRecord::Clock::duration timeout,
                                                           SessionRecord::Clock::time_point now);
+  // Removes and returns the idle session that was used least recently; null when every
+  // session is in use.
+  std::shared_ptr<SessionRecord> remove_least_recently_used_idle();
   std::vector<std::shared_ptr<SessionRecord>> all() const;
   std::size_t size() const;
 

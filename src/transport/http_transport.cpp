@@ -62,8 +62,8 @@ bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, 
 
 // One accepted TCP connection. Everything here is touched only on the connection's strand.
 struct Connection : std::enable_shared_from_this<Connection> {
-  explicit Connection(tcp::socket socket)
-      : stream(std::move(socket)), signal(stream.get_executor()) {}
+  Connection(tcp::socket socket, asio::ip::address peer_address)
+      : stream(std::move(socket)), signal(stream.get_executor()), peer(std::move(peer_address)) {}
 
   // Called from any thread when an outbox this connection writes has news.
   void wake() {
@@ -73,10 +73,13 @@ struct Connection : std::enable_shared_from_this<Connection> {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   asio::steady_timer signal;  // its wait is cut short (cancelled) by wake()
-  bool idle = true;           // between requests
-  bool peer_gone = false;     // the client closed while we were producing an answer
+  asio::ip::address peer;
+  // Between requests, or still reading a request's header: nothing of ours is lost by closing.
+  // Read by the accept loop when it needs a slot, so atomic.
+  std::atomic<bool> idle{true};
+  bool peer_gone = false;       // the client closed while we were producing an answer
   bool peer_sent_more = false;  // the client sent more during an answer that never ends itself
-  std::string method;         // of the request being answered, for HttpOptions::on_response
+  std::string method;           // of the request being answered, for HttpOptions::on_response
   std::uint64_t watch_generation = 0;
 };
 
@@ -116,7 +119,9 @@ struct HttpTransport::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<std::uint64_t> stateless_counter{0};
 
   std::mutex connections_mutex;
-  std::map<std::uint64_t, std::weak_ptr<Connection>> connections;
+  std::map<std::uint64_t, std::weak_ptr<Connection>> connections;  // oldest first
+  std::map<asio::ip::address, std::size_t> connections_per_address;
+  WarningThrottle refusal_warnings{std::chrono::seconds(10)};
   std::uint64_t next_connection = 0;
   std::atomic<std::size_t> connection_count{0};
 
@@ -458,12 +463,14 @@ asio::awaitable<bool> handle_post(Impl& impl, std::shared_ptr<Connection> connec
   }
   auto parsed = util::parse_json(request.body());
   if (!parsed) {
+    // A named string, not a temporary of the conditional operator: GCC 12 destroys such
+    // temporaries twice inside a co_await expression.
+    const std::string why = parsed.error == util::ParsedJson::Error::kTooDeep
+                                ? "Parse error: the body is " + parsed.detail
+                                : "Parse error: the body is not valid JSON";
     co_return co_await write_response(
         impl, *connection,
-        error_response(request, http::status::bad_request, mcp::error_code::kParseError,
-                       parsed.error == util::ParsedJson::Error::kTooDeep
-                           ? "Parse error: the body is " + parsed.detail
-                           : std::string("Parse error: the body is not valid JSON")));
+        error_response(request, http::status::bad_request, mcp::error_code::kParseError, why));
   }
   json message = std::move(parsed.value);
 
@@ -491,6 +498,19 @@ asio::awaitable<bool> handle_post(Impl& impl, std::shared_ptr<Connection> connec
       }
       impl.throwaway_sessions.insert(record);
     } else if (is_initialize_request(message)) {
+      if (impl.sessions.size() >= impl.options.max_sessions) {
+        auto evicted = impl.sessions.remove_least_recently_used_idle();
+        if (!evicted) {
+          auto response =
+              error_response(request, http::status::service_unavailable, kTransportError,
+                             "Service Unavailable: every session is in use; try again later");
+          response.set(http::field::retry_after, "5");
+          co_return co_await write_response(impl, *connection, std::move(response));
+        }
+        spdlog::info("HTTP session ended to make room for a new one ({} sessions at most)",
+                     impl.options.max_sessions);
+        evicted->end();
+      }
       record = impl.create_record(new_session_id());
     } else {
       auto lookup = find_session(impl, request);
@@ -530,11 +550,10 @@ asio::awaitable<bool> handle_post(Impl& impl, std::shared_ptr<Connection> connec
 
   auto outbox = make_outbox(connection);
   record->add_request(outbox);
-  record->receive(message, mcp::Reply{[outbox](const json& m) { outbox->push(m); },
-                                      [outbox] { outbox->close(); },
-                                      [outbox](std::string_view text) {
-                                        outbox->push(preserialized(text));
-                                      }});
+  record->receive(
+      message,
+      mcp::Reply{[outbox](const json& m) { outbox->push(m); }, [outbox] { outbox->close(); },
+                 [outbox](std::string_view text) { outbox->push(preserialized(text)); }});
   if (!throwaway && is_initialize_request(message)) {
     if (record->session()->protocol_version()) {
       impl.sessions.insert(record);
@@ -641,25 +660,53 @@ asio::awaitable<bool> handle_delete(Impl& impl, std::shared_ptr<Connection> conn
                                     make_response(request, http::status::no_content, ""));
 }
 
-// Routes one request; returns whether the connection stays open for another.
+// The checks that need only the request's header: a request refused here gets its answer
+// before its body is read (a stranger's body is never held in memory), and the connection is
+// closed after it.
+std::optional<Response> refusal(Impl& impl, const Request& header) {
+  const std::string_view target = header.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (header.count(http::field::host) != 1) {
+    return error_response(header, http::status::bad_request, kTransportError,
+                          "Bad Request: a request needs exactly one Host header");
+  }
+  if (!impl.policy->host_allowed(header[http::field::host])) {
+    return error_response(header, http::status::forbidden, kTransportError,
+                          "Forbidden: invalid Host header");
+  }
+  if (header.count(http::field::origin) > 1 ||
+      (header.count(http::field::origin) == 1 &&
+       !impl.policy->origin_allowed(header[http::field::origin]))) {
+    return error_response(header, http::status::forbidden, kTransportError,
+                          "Forbidden: invalid Origin header");
+  }
+  const bool metrics_path = path == "/metrics" && impl.options.metrics;
+  if (path != "/mcp" && path != "/healthz" && !metrics_path) {
+    return make_response(header, http::status::not_found, "Not Found: the MCP endpoint is /mcp\n",
+                         "text/plain; charset=utf-8");
+  }
+  if (path != "/healthz" && !impl.options.auth_token.empty()) {
+    const auto token = header.count(http::field::authorization) == 1
+                           ? bearer_token(header[http::field::authorization])
+                           : std::nullopt;
+    if (!token || !constant_time_equals(*token, impl.options.auth_token)) {
+      auto response = error_response(
+          header, http::status::unauthorized, kTransportError,
+          token ? "Unauthorized: invalid bearer token" : "Unauthorized: bearer token required");
+      response.set(http::field::www_authenticate,
+                   token ? "Bearer error=\"invalid_token\"" : "Bearer");
+      return response;
+    }
+  }
+  return std::nullopt;
+}
+
+// Routes one request that passed refusal(); returns whether the connection stays open for
+// another.
 asio::awaitable<bool> handle(Impl& impl, std::shared_ptr<Connection> connection,
                              const Request& request) {
   const std::string_view target = request.target();
   const std::string_view path = target.substr(0, target.find('?'));
-
-  if (!impl.policy->host_allowed(request[http::field::host])) {
-    co_return co_await write_response(
-        impl, *connection,
-        error_response(request, http::status::forbidden, kTransportError,
-                       "Forbidden: invalid Host header"));
-  }
-  if (request.count(http::field::origin) > 0 &&
-      !impl.policy->origin_allowed(request[http::field::origin])) {
-    co_return co_await write_response(
-        impl, *connection,
-        error_response(request, http::status::forbidden, kTransportError,
-                       "Forbidden: invalid Origin header"));
-  }
   if (path == "/healthz") {
     if (request.method() != http::verb::get) {
       auto response = make_response(request, http::status::method_not_allowed, "");
@@ -670,34 +717,16 @@ asio::awaitable<bool> handle(Impl& impl, std::shared_ptr<Connection> connection,
     co_return co_await write_response(impl, *connection,
                                       make_response(request, http::status::ok, to_wire(health)));
   }
-  const bool metrics_path = path == "/metrics" && impl.options.metrics;
-  if (path != "/mcp" && !metrics_path) {
-    co_return co_await write_response(
-        impl, *connection,
-        make_response(request, http::status::not_found, "Not Found: the MCP endpoint is /mcp\n",
-                      "text/plain; charset=utf-8"));
-  }
-  if (!impl.options.auth_token.empty()) {
-    const auto token = bearer_token(request[http::field::authorization]);
-    if (!token || !constant_time_equals(*token, impl.options.auth_token)) {
-      auto response = error_response(
-          request, http::status::unauthorized, kTransportError,
-          token ? "Unauthorized: invalid bearer token" : "Unauthorized: bearer token required");
-      response.set(http::field::www_authenticate,
-                   token ? "Bearer error=\"invalid_token\"" : "Bearer");
-      co_return co_await write_response(impl, *connection, std::move(response));
-    }
-  }
-  if (metrics_path) {
+  if (path == "/metrics") {
     if (request.method() != http::verb::get) {
       auto response = make_response(request, http::status::method_not_allowed, "");
       response.set(http::field::allow, "GET");
       co_return co_await write_response(impl, *connection, std::move(response));
     }
-    co_return co_await write_response(impl, *connection,
-                                      make_response(request, http::status::ok,
-                                                    impl.options.metrics(),
-                                                    "text/plain; version=0.0.4; charset=utf-8"));
+    co_return co_await write_response(
+        impl, *connection,
+        make_response(request, http::status::ok, impl.options.metrics(),
+                      "text/plain; version=0.0.4; charset=utf-8"));
   }
   if (impl.stopping) {
     auto response = error_response(request, http::status::service_unavailable, kTransportError,
@@ -749,6 +778,13 @@ asio::awaitable<void> serve(std::shared_ptr<Impl> impl, std::shared_ptr<Connecti
     co_await http::async_read_header(connection->stream, connection->buffer, parser, redirect(ec));
     connection->idle = false;
     connection->method = parser.is_header_done() ? std::string(parser.get().method_string()) : "";
+    if (!ec) {
+      if (auto refused = refusal(*impl, parser.get())) {
+        connection->stream.expires_never();
+        co_await answer_and_close(*impl, *connection, std::move(*refused));
+        break;
+      }
+    }
     if (!ec && !parser.is_done()) {
       if (iequals(parser.get()[http::field::expect], "100-continue")) {
         constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -805,7 +841,38 @@ asio::awaitable<void> refuse_busy(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
+void warn_refused(Impl& impl, std::string_view why) {
+  if (const auto count = impl.refusal_warnings.note(WarningThrottle::Clock::now())) {
+    spdlog::warn("refused {} HTTP connection(s) since the last such line; the latest: {}", count,
+                 why);
+  }
+}
+
+// Makes room for a new connection when every slot is taken: the oldest connection that is
+// idle (between requests, or still sending a request's header) is closed. Idle connections
+// would otherwise keep everyone else out for as long as they stay; their clients lose nothing
+// and connect again when they need to. Returns false when every connection is busy.
+bool evict_oldest_idle(Impl& impl) {
+  std::shared_ptr<Connection> oldest;
+  {
+    std::lock_guard lock(impl.connections_mutex);
+    for (const auto& entry : impl.connections) {
+      auto connection = entry.second.lock();
+      if (connection && connection->idle) {
+        oldest = std::move(connection);
+        break;
+      }
+    }
+  }
+  if (!oldest) return false;
+  asio::post(oldest->stream.get_executor(), [oldest] {
+    if (oldest->idle) oldest->stream.cancel();
+  });
+  return true;
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<Impl> impl) {
+  const auto per_address_cap = impl->options.max_connections_per_client;
   while (!impl->stopping) {
     beast::error_code ec;
     tcp::socket socket =
@@ -818,23 +885,40 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Impl> impl) {
       co_await pause.async_wait(redirect(ec));
       continue;
     }
-    if (impl->connection_count.load() >= impl->options.max_connections) {
-      spdlog::warn("refusing an HTTP connection: {} already open", impl->connection_count.load());
+    const auto peer = socket.remote_endpoint(ec).address();
+    if (ec) continue;  // already gone
+    std::string refused;
+    {
+      std::lock_guard lock(impl->connections_mutex);
+      const auto from_peer = impl->connections_per_address[peer];
+      if (per_address_cap > 0 && from_peer >= per_address_cap) {
+        refused = std::to_string(from_peer) + " already open from " + peer.to_string() +
+                  " (--max-connections-per-client)";
+      }
+    }
+    if (refused.empty() && impl->connection_count.load() >= impl->options.max_connections &&
+        !evict_oldest_idle(*impl)) {
+      refused = std::to_string(impl->connection_count.load()) +
+                " already open, all busy (--max-connections)";
+    }
+    if (!refused.empty()) {
+      warn_refused(*impl, refused);
       if (impl->options.on_response) impl->options.on_response("", 503);
       auto executor = socket.get_executor();
       asio::co_spawn(executor, refuse_busy(std::move(socket)), asio::detached);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket));
+    auto connection = std::make_shared<Connection>(std::move(socket), peer);
     std::uint64_t key;
     {
       std::lock_guard lock(impl->connections_mutex);
       key = impl->next_connection++;
       impl->connections.emplace(key, connection);
+      ++impl->connections_per_address[peer];
     }
     ++impl->connection_count;
     asio::co_spawn(connection->stream.get_executor(), serve(impl, connection),
-                   [impl, key](std::exception_ptr error) {
+                   [impl, key, peer](std::exception_ptr error) {
                      if (error) {
                        try {
                          std::rethrow_exception(error);
@@ -845,6 +929,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Impl> impl) {
                      {
                        std::lock_guard lock(impl->connections_mutex);
                        impl->connections.erase(key);
+                       if (--impl->connections_per_address[peer] == 0) {
+                         impl->connections_per_address.erase(peer);
+                       }
                      }
                      --impl->connection_count;
                    });
@@ -861,6 +948,9 @@ asio::awaitable<void> expire_idle_sessions(std::shared_ptr<Impl> impl) {
     beast::error_code ec;
     co_await impl->housekeeping.async_wait(redirect(ec));
     if (impl->stopping) break;
+    if (const auto count = impl->refusal_warnings.flush(WarningThrottle::Clock::now())) {
+      spdlog::warn("refused {} more HTTP connection(s) since the last such line", count);
+    }
     for (auto& record : impl->sessions.remove_idle(timeout, SessionRecord::Clock::now())) {
       spdlog::info("HTTP session expired after {} s idle", timeout.count() / 1000);
       record->end();
@@ -911,7 +1001,9 @@ void HttpTransport::start() {
     throw std::runtime_error("cannot listen for HTTP on " + where + ": " + ec.message());
   }
   impl.bound_port = impl.acceptor.local_endpoint().port();
-  impl.policy.emplace(impl.options.allowed_origins, address.is_loopback());
+  // The address the server is bound to is always a name clients may use for it.
+  impl.policy.emplace(impl.options.allowed_origins, address.is_loopback(),
+                      std::vector<std::string>{display_host(address.to_string())});
   spdlog::info("listening on http://{}:{}/mcp", display_host(address.to_string()),
                impl.bound_port.load());
   asio::co_spawn(impl.acceptor.get_executor(), accept_loop(impl_), asio::detached);
@@ -921,6 +1013,8 @@ void HttpTransport::start() {
 std::uint16_t HttpTransport::port() const { return impl_->bound_port; }
 
 std::size_t HttpTransport::session_count() const { return impl_->sessions.size(); }
+
+std::size_t HttpTransport::connection_count() const { return impl_->connection_count.load(); }
 
 asio::awaitable<void> HttpTransport::shutdown(std::chrono::milliseconds grace) {
   auto impl = impl_;

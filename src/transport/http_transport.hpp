@@ -41,7 +41,13 @@ struct HttpOptions {
   std::string auth_token;  // when set, /mcp requires "Authorization: Bearer <auth_token>"
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
+  // At the limit the oldest idle connection is closed to make room; when none is idle, 503.
   std::size_t max_connections = 256;
+  // Connections from one client address (0: no limit beyond max_connections).
+  std::size_t max_connections_per_client = 32;
+  // Live sessions. An initialize beyond it ends the least recently used idle session; when
+  // every session is in use it gets 503 with Retry-After.
+  std::size_t max_sessions = 1000;
   std::chrono::milliseconds header_read_timeout{10'000};
   std::chrono::milliseconds body_read_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};
@@ -76,6 +82,8 @@ class HttpTransport {
   std::uint16_t port() const;
   // Number of live sessions.
   std::size_t session_count() const;
+  // Number of open connections.
+  std::size_t connection_count() const;
 
   // Stops accepting, lets in-flight calls finish for up to `grace` (then cancels them), ends
   // the event streams and closes every connection.

@@ -14,10 +14,20 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<json> {
   BoundedSax(json& result, std::size_t max_depth)
       : json_sax_dom_parser(result, /*allow_exceptions=*/false), max_depth_(max_depth) {}
 
-  bool start_object(std::size_t elements) { return enter() && json_sax_dom_parser::start_object(elements); }
-  bool start_array(std::size_t elements) { return enter() && json_sax_dom_parser::start_array(elements); }
-  bool end_object() { --depth_; return json_sax_dom_parser::end_object(); }
-  bool end_array() { --depth_; return json_sax_dom_parser::end_array(); }
+  bool start_object(std::size_t elements) {
+    return enter() && json_sax_dom_parser::start_object(elements);
+  }
+  bool start_array(std::size_t elements) {
+    return enter() && json_sax_dom_parser::start_array(elements);
+  }
+  bool end_object() {
+    --depth_;
+    return json_sax_dom_parser::end_object();
+  }
+  bool end_array() {
+    --depth_;
+    return json_sax_dom_parser::end_array();
+  }
 
   bool too_deep() const { return too_deep_; }
 
@@ -44,8 +54,9 @@ ParsedJson parse_json(std::string_view text, std::size_t max_depth) {
     return parsed;
   }
   BoundedSax sax(parsed.value, max_depth);
-  const bool ok = json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
-                                  /*strict=*/true);
+  const bool ok =
+      json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
+                      /*strict=*/true);
   if (ok) return parsed;
   parsed.value = json(json::value_t::discarded);
   if (sax.too_deep()) {

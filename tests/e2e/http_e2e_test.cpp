@@ -270,6 +270,71 @@ TEST(E2eHttp, DeeplyNestedBodyIs400WithParseErrorAndServerKeepsServing) {
   EXPECT_EQ(reply_of(*ping)["result"], json::object());
 }
 
+// 250 strangers each send about 1 MB of a body and stall: without the token nothing of it is
+// kept (the answer comes after the header), so memory stays where it was.
+TEST(E2eHttp, UnauthenticatedBodiesAreNeverHeldInMemory) {
+  HttpServer server({"--max-connections", "300", "--max-connections-per-client", "0"},
+                    {{"MCP_AUTH_TOKEN", "e2e-bearer"}});
+  ASSERT_TRUE(server.listening());
+  const long before = server.process().rss_kib();
+  const std::string header =
+      "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Accept: application/json, text/event-stream\r\nContent-Length: 1040000\r\n\r\n";
+  const std::string body(1'000'000, ' ');
+  std::vector<std::unique_ptr<HttpClient>> stalled;
+  int unauthorized = 0;
+  for (int i = 0; i < 250; ++i) {
+    stalled.push_back(std::make_unique<HttpClient>(server.port()));
+    stalled.back()->write_raw(header);
+    if (auto reply = stalled.back()->read_response(2s); reply && reply->status == 401) {
+      ++unauthorized;
+    }
+    stalled.back()->write_raw(body);
+  }
+  const long after = server.process().rss_kib();
+  EXPECT_EQ(unauthorized, 250);
+  ASSERT_GT(before, 0);
+  EXPECT_LT(after - before, 64 * 1024) << "RSS grew from " << before << " KiB to " << after;
+}
+
+// A flood of refused connections costs a log line per interval, not one per connection.
+TEST(E2eHttp, RefusedConnectionsAreLoggedAsASummary) {
+  HttpServer server({"--max-connections-per-client", "1"});
+  ASSERT_TRUE(server.listening());
+  HttpClient holder(server.port());
+  holder.write_raw("GET /healthz HTTP/1.1\r\n");
+  int refused = 0;
+  for (int i = 0; i < 300; ++i) {
+    HttpClient client(server.port());
+    if (auto reply = client.read_response(2s); reply && reply->status == 503) ++refused;
+  }
+  EXPECT_EQ(refused, 300);
+  const std::string log = server.process().stderr_text();
+  std::size_t lines = 0;
+  for (auto at = log.find("refused "); at != std::string::npos; at = log.find("refused ", at + 1)) {
+    ++lines;
+  }
+  EXPECT_GE(lines, 1u) << log;
+  EXPECT_LE(lines, 3u) << log;
+  EXPECT_THAT(log, HasSubstr("already open from 127.0.0.1 (--max-connections-per-client)"));
+}
+
+// Thousands of initialize calls: the session table stays at its limit, and so does memory.
+TEST(E2eHttp, SessionLimitBoundsSessionsAndMemory) {
+  HttpServer server({"--max-sessions", "50"});
+  ASSERT_TRUE(server.listening());
+  HttpClient client(server.port());
+  const std::string initialize = initialize_request().dump();
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(client.request("POST", "/mcp", initialize)->status, 200);
+  const long warm = server.process().rss_kib();
+  for (int i = 0; i < 3000; ++i) ASSERT_EQ(client.request("POST", "/mcp", initialize)->status, 200);
+  const long after = server.process().rss_kib();
+  const auto health = server.get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->json()["sessions"], 50);
+  EXPECT_LT(after - warm, 8 * 1024) << "RSS grew from " << warm << " KiB to " << after;
+}
+
 TEST(E2eHttp, WrongContentTypeIs415) {
   HttpServer server;
   ASSERT_TRUE(server.listening());

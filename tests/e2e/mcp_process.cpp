@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -122,6 +123,15 @@ void McpProcess::close_stdin() {
 }
 
 void McpProcess::signal(int signal_number) { ::kill(pid_, signal_number); }
+
+long McpProcess::rss_kib() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
 
 std::optional<std::string> McpProcess::read_line(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);

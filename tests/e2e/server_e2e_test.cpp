@@ -95,8 +95,7 @@ TEST(E2eProtocol, DeeplyNestedLineIsParseErrorAndServerKeepsGoing) {
   std::string objects;
   for (int i = 0; i < 70'000; ++i) objects += "{\"a\":";
   objects += "1" + std::string(70'000, '}');
-  for (const std::string& deep :
-       {std::string(200'000, '[') + std::string(200'000, ']'), objects}) {
+  for (const std::string& deep : {std::string(200'000, '[') + std::string(200'000, ']'), objects}) {
     server.send_line(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)" + deep + "}}");
     const json error = server.read_message();
     EXPECT_EQ(error_code_of(error), -32700) << error;
@@ -339,8 +338,8 @@ TEST_F(E2eUpstream, DeeplyNestedBodyIs500AndTheServerKeepsGoing) {
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("with a body that is JSON nested deeper than 64 levels; refused"));
   EXPECT_EQ(result["isError"], true);
-  EXPECT_EQ(call_tool(*server, 2, "activecampaign_get_many_tags", json::object())["result"]
-                ["structuredContent"]["StatusCode"],
+  EXPECT_EQ(call_tool(*server, 2, "activecampaign_get_many_tags",
+                      json::object())["result"]["structuredContent"]["StatusCode"],
             200);
 }
 

@@ -144,8 +144,8 @@ TEST_F(FaultTest, NonJsonBodyIs500WithTheStatusAndContentType) {
 }
 
 TEST_F(FaultTest, DeeplyNestedBodyIs500AndNamesTheLimit) {
-  inject_status(200, -1, {}, R"({"deal":)" + std::string(200'000, '[') + std::string(200'000, ']') +
-                                 "}");
+  inject_status(200, -1, {},
+                R"({"deal":)" + std::string(200'000, '[') + std::string(200'000, ']') + "}");
   const json envelope = get_deal();
   expect_no_response(envelope, "Deal", 200);
   EXPECT_EQ(message_of(envelope),

@@ -118,6 +118,7 @@ struct HttpClient::Impl {
   beast::flat_buffer buffer;
   bool connected = false;
   std::uint16_t port = 0;
+  std::string address;
   std::optional<http::response_parser<http::string_body>> parser;
   std::size_t consumed = 0;  // bytes of the streamed body already split into events
   std::string sse_text;
@@ -125,9 +126,17 @@ struct HttpClient::Impl {
   int comments = 0;
 };
 
-HttpClient::HttpClient(std::uint16_t port) : impl_(std::make_unique<Impl>()) {
+HttpClient::HttpClient(std::uint16_t port, const std::string& address, const std::string& source)
+    : impl_(std::make_unique<Impl>()) {
   impl_->port = port;
-  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  impl_->address = address;
+  const tcp::endpoint endpoint(asio::ip::make_address(address), port);
+  if (!source.empty()) {
+    beast::error_code error;
+    impl_->socket.open(endpoint.protocol(), error);
+    if (!error) impl_->socket.bind(tcp::endpoint(asio::ip::make_address(source), 0), error);
+    if (error) return;
+  }
   const auto ec = impl_->run(2s, [&](auto handler) {
     impl_->socket.async_connect(endpoint,
                                 [handler](beast::error_code error) mutable { handler(error, 0); });
@@ -145,7 +154,7 @@ bool HttpClient::connected() const { return impl_->connected; }
 void HttpClient::send(const std::string& method, const std::string& target, const std::string& body,
                       const Headers& headers) {
   std::map<std::string, std::pair<std::string, std::string>> fields;  // lower name -> name, value
-  fields["host"] = {"Host", "127.0.0.1:" + std::to_string(impl_->port)};
+  fields["host"] = {"Host", impl_->address + ":" + std::to_string(impl_->port)};
   if (method == "POST") {
     fields["content-type"] = {"Content-Type", "application/json"};
     fields["accept"] = {"Accept", "application/json, text/event-stream"};

@@ -35,7 +35,11 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
-  explicit HttpClient(std::uint16_t port);  // connects at once; connected() says if it worked
+  // Connects at once to `address`:port (connected() says if it worked), from `source` when
+  // given (another loopback address acts as another client). The default Host header names
+  // `address`.
+  explicit HttpClient(std::uint16_t port, const std::string& address = "127.0.0.1",
+                      const std::string& source = "");
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -854,18 +854,166 @@ TEST_F(HttpTransportTest, IdleKeepAliveConnectionIsClosed) {
   EXPECT_TRUE(client.closed_by_server(3s));
 }
 
-TEST_F(HttpTransportTest, ConnectionsBeyondTheLimitGet503) {
+TEST_F(HttpTransportTest, ConnectionsBeyondTheLimitGet503WhenAllAreBusy) {
   HttpOptions options;
   options.max_connections = 2;
   start(options);
+  HttpClient client(port_);
+  const auto id = initialize(client);
   HttpClient first(port_);
   HttpClient second(port_);
-  ASSERT_TRUE(first.request("GET", "/healthz"));
-  ASSERT_TRUE(second.request("GET", "/healthz"));
+  ASSERT_EQ(open_stream(first, id), 200);
+  ASSERT_EQ(open_stream(second, id), 200);
   HttpClient third(port_);
   auto reply = third.read_response(3s);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 503);
+}
+
+// Idle connections (between requests, or dribbling a header) must not keep everyone else out.
+TEST_F(HttpTransportTest, AtTheLimitTheOldestIdleConnectionMakesRoom) {
+  HttpOptions options;
+  options.max_connections = 2;
+  start(options);
+  HttpClient first(port_);
+  ASSERT_TRUE(first.request("GET", "/healthz"));
+  HttpClient dribbling(port_);
+  dribbling.write_raw("GET /healthz HTTP/1.1\r\nHo");
+  ASSERT_TRUE(eventually([&] { return transport_->connection_count() == 2; }));
+  HttpClient third(port_);
+  auto reply = third.request("GET", "/healthz");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_TRUE(first.closed_by_server());
+}
+
+TEST_F(HttpTransportTest, OneClientAddressGetsAtMostItsShareOfConnections) {
+  HttpOptions options;
+  options.max_connections_per_client = 3;
+  start(options);
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<HttpClient>(port_));
+    held.back()->write_raw("GET /healthz HTTP/1.1\r\n");  // and never finish
+  }
+  ASSERT_TRUE(eventually([&] { return transport_->connection_count() == 3; }));
+  HttpClient fourth(port_);
+  auto refused = fourth.read_response(3s);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  HttpClient other_address(port_, "127.0.0.1", "127.0.0.2");
+  auto served = other_address.request("GET", "/healthz");
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->status, 200);
+}
+
+// A slow sender loses its slot after the header deadline, however it dribbles.
+TEST_F(HttpTransportTest, HeaderDribbledPastTheDeadlineLosesTheConnection) {
+  HttpOptions options;
+  options.header_read_timeout = 300ms;
+  start(options);
+  HttpClient client(port_);
+  client.write_raw("GET /healthz HTTP/1.1\r\n");
+  const auto started = std::chrono::steady_clock::now();
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - started < 5s) {
+    client.write_raw("X");
+    closed = client.closed_by_server(100ms);
+  }
+  EXPECT_TRUE(closed);
+}
+
+// The token is checked on the header alone: a stranger's body is never read into memory, and the
+// connection is closed after the answer.
+TEST_F(HttpTransportTest, UnauthorizedPostIsAnsweredBeforeItsBodyAndClosed) {
+  HttpOptions options;
+  options.auth_token = "s3cret-token";
+  start(options);
+  HttpClient client(port_);
+  client.write_raw(
+      "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Accept: application/json, text/event-stream\r\nContent-Length: 1000000\r\n\r\n" +
+      std::string(1000, ' '));
+  auto reply = client.read_response(3s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 401);
+  EXPECT_EQ(reply->header("connection"), "close");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(HttpTransportTest, EveryRefusalClosesTheConnection) {
+  HttpOptions options;
+  options.auth_token = "s3cret-token";
+  start(options);
+  const std::vector<std::pair<Headers, int>> cases = {
+      {{{"Host", "evil.example"}, {"Authorization", "Bearer s3cret-token"}}, 403},
+      {{{"Origin", "https://evil.example"}, {"Authorization", "Bearer s3cret-token"}}, 403},
+      {{{"Authorization", "Bearer wrong"}}, 401},
+      {{}, 401},
+  };
+  for (const auto& [headers, status] : cases) {
+    HttpClient client(port_);
+    auto reply = client.request("POST", "/mcp", "{}", headers);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, status);
+    EXPECT_TRUE(client.closed_by_server()) << status;
+  }
+  HttpClient too_large(port_);
+  auto reply = too_large.request("POST", "/mcp", std::string(2 * 1024 * 1024, ' '),
+                                 {{"Authorization", "Bearer s3cret-token"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 413);
+  EXPECT_TRUE(too_large.closed_by_server());
+}
+
+TEST_F(HttpTransportTest, TwoHostHeadersAre400) {
+  start();
+  HttpClient client(port_);
+  client.write_raw("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n");
+  auto reply = client.read_response(3s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(HttpTransportTest, TheBoundAddressIsAnAllowedHost) {
+  HttpOptions options;
+  options.host = "127.0.0.2";
+  start(options);
+  HttpClient client(port_, "127.0.0.2");
+  auto reply = client.request("GET", "/healthz");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST_F(HttpTransportTest, AtTheSessionLimitInitializeEndsTheLeastRecentlyUsedIdleSession) {
+  HttpOptions options;
+  options.max_sessions = 2;
+  start(options);
+  HttpClient client(port_);
+  const auto oldest = initialize(client);
+  const auto newer = initialize(client);
+  ASSERT_EQ(post(client, rpc(5, "ping"), newer)->status, 200);  // newer is now the fresher one
+  const auto newest = initialize(client);
+  ASSERT_FALSE(newest.empty());
+  EXPECT_EQ(transport_->session_count(), 2u);
+  EXPECT_EQ(post(client, rpc(6, "ping"), oldest)->status, 404);
+  EXPECT_EQ(post(client, rpc(7, "ping"), newer)->status, 200);
+}
+
+TEST_F(HttpTransportTest, AtTheSessionLimitWithEverySessionBusyInitializeGets503) {
+  HttpOptions options;
+  options.max_sessions = 1;
+  start(options);
+  HttpClient client(port_);
+  const auto id = initialize(client);
+  HttpClient stream(port_);
+  ASSERT_EQ(open_stream(stream, id), 200);  // an open stream keeps the session in use
+  auto reply = client.request("POST", "/mcp",
+                              rpc(1, "initialize", {{"protocolVersion", "2025-11-25"}}).dump());
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 503);
+  EXPECT_EQ(reply->header("retry-after"), "5");
 }
 
 TEST_F(HttpTransportTest, SlowCallDoesNotBlockPingOnAnotherConnection) {
@@ -992,7 +1140,10 @@ TEST_F(HttpTransportTest, MetricsNeedTheBearerToken) {
   auto denied = client.request("GET", "/metrics");
   ASSERT_TRUE(denied);
   EXPECT_EQ(denied->status, 401);
-  auto allowed = client.request("GET", "/metrics", "", {{"Authorization", "Bearer s3cret-token"}});
+  EXPECT_TRUE(client.closed_by_server());
+  HttpClient authorized(port_);
+  auto allowed =
+      authorized.request("GET", "/metrics", "", {{"Authorization", "Bearer s3cret-token"}});
   ASSERT_TRUE(allowed);
   EXPECT_EQ(allowed->status, 200);
 }
@@ -1022,8 +1173,9 @@ TEST_F(HttpTransportTest, OnResponseSeesMethodAndStatusOfEveryAnswer) {
   HttpClient client(port_);
   const auto id = initialize(client);  // POST 200, then POST 202
   ASSERT_FALSE(id.empty());
-  client.request("GET", "/nowhere");                           // 404
-  client.request("POST", "/mcp", "{}", {{"Content-Type", "text/plain"}});  // 415
+  client.request("GET", "/nowhere");  // 404, and the connection is closed
+  HttpClient again(port_);
+  again.request("POST", "/mcp", "{}", {{"Content-Type", "text/plain"}});  // 415
   std::lock_guard lock(seen->mutex);
   EXPECT_EQ(seen->responses, (std::vector<std::pair<std::string, int>>{
                                  {"POST", 200}, {"POST", 202}, {"GET", 404}, {"POST", 415}}));
@@ -1040,9 +1192,9 @@ TEST_F(HttpTransportTest, OnResponseCountsAnEventStreamOnce) {
   start(options);
   HttpClient client(port_);
   const auto id = initialize(client);
-  auto reply = post(client,
-                    rpc(4, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", "t"}}}}),
-                    id);
+  auto reply =
+      post(client,
+           rpc(4, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", "t"}}}}), id);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->header("content-type").rfind("text/event-stream", 0), 0u);
   std::lock_guard lock(*mutex);

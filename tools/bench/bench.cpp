@@ -589,7 +589,9 @@ Subject our_subject(const Options& options) {
       {"ACTIVECAMPAIGN_MAX_RPS", "0"}};
   subject.stdio = bench::Command{{options.server, "--sandbox"}, environment};
   subject.http = bench::Command{
-      {options.server, "--transport", "http", "--host", "127.0.0.1", "--port", "0", "--sandbox"},
+      // Every benchmark connection comes from one address: lift the per-address limit.
+      {options.server, "--transport", "http", "--host", "127.0.0.1", "--port", "0", "--sandbox",
+       "--max-connections-per-client", "0"},
       environment};
   subject.http_port_from_stderr = true;
   return subject;

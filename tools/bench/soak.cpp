@@ -112,10 +112,12 @@ std::string describe_errors(const SoakResult& result) {
 
 int run_soak(const SoakOptions& options) {
   // Each session holds a connection, and /healthz probes need one more: leave room above the
-  // default limit of 256 so the limit never decides the outcome.
+  // default limit of 256 so the limit never decides the outcome. Every session comes from one
+  // address, so the per-address limit is lifted too.
   const int max_connections = std::max(256, 2 * options.sessions + 16);
   const Command command{{options.server, "--transport", "http", "--host", "127.0.0.1", "--port",
-                         "0", "--sandbox", "--max-connections", std::to_string(max_connections)},
+                         "0", "--sandbox", "--max-connections", std::to_string(max_connections),
+                         "--max-connections-per-client", "0"},
                         {{"ACTIVECAMPAIGN_MAX_RPS", "0"}}};
   std::vector<std::string> failures;
   std::ostringstream out;
