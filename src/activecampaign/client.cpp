@@ -2,10 +2,10 @@
 // rate limiting and retries. The only translation unit that includes Beast and Asio SSL.
 #include "activecampaign/client.hpp"
 
-#include "activecampaign/rate_limiter.hpp"
-#include "activecampaign/retry_policy.hpp"
-#include "activecampaign/url.hpp"
-#include "util/json_parse.hpp"
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -21,11 +21,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -33,6 +28,11 @@
 #include <random>
 #include <stdexcept>
 #include <utility>
+
+#include "activecampaign/rate_limiter.hpp"
+#include "activecampaign/retry_policy.hpp"
+#include "activecampaign/url.hpp"
+#include "util/json_parse.hpp"
 
 namespace acmcp::ac {
 
@@ -168,7 +168,7 @@ struct Client::Impl {
       : strand(asio::make_strand(executor)),
         config(std::move(cfg)),
         url(parse_api_url(config.api_url)),
-        limiter(config.max_rps),
+        limiter(config.max_rps, RateLimiter::kDefaultMargin, config.max_queued_per_caller),
         policy(config.max_retries, config.backoff_base, config.backoff_max) {
     if (config.token.find_first_of("\r\n", 0) != std::string::npos ||
         config.token.find('\0') != std::string::npos) {
@@ -198,8 +198,7 @@ struct Client::Impl {
   ssl::context make_tls_context() const {
     ssl::context context(ssl::context::tls_client);
     context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                        ssl::context::no_tlsv1_1);
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     context.set_verify_mode(ssl::verify_peer);
     error_code ec;
     // Without a system CA store, an explicit ca_file can still make TLS work.
@@ -548,15 +547,27 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
   AttemptResult last;
   try {
     for (int retries_done = 0;; ++retries_done) {
-      const auto waited = co_await impl->limiter.acquire();
-      if (!waited || Impl::cancelled_now(state)) co_return finish_with_error("cancelled");
-      if (*waited > SteadyClock::duration::zero() && observer.on_rate_limit_wait) {
-        observer.on_rate_limit_wait(*waited);
+      const auto admission = co_await impl->limiter.acquire(request.caller);
+      using Outcome = RateLimiter::Admission::Outcome;
+      if (admission.outcome == Outcome::kBusy) {
+        co_return finish_with_error(
+            "this server is busy: " + std::to_string(admission.queued) +
+            " requests of this client already wait for the rate limit of " +
+            requests_per_second(impl->config.max_rps) + " requests per second; retry in about " +
+            describe_milliseconds(
+                std::chrono::duration_cast<std::chrono::milliseconds>(admission.retry_after)));
       }
-      if (*waited >= kReportableWait && observer.on_wait) {
+      if (admission.outcome == Outcome::kCancelled || Impl::cancelled_now(state)) {
+        co_return finish_with_error("cancelled");
+      }
+      const auto waited = admission.waited;
+      if (waited > SteadyClock::duration::zero() && observer.on_rate_limit_wait) {
+        observer.on_rate_limit_wait(waited);
+      }
+      if (waited >= kReportableWait && observer.on_wait) {
         observer.on_wait(
             "waited " +
-            describe_milliseconds(std::chrono::duration_cast<std::chrono::milliseconds>(*waited)) +
+            describe_milliseconds(std::chrono::duration_cast<std::chrono::milliseconds>(waited)) +
             " for the client-side rate limit (" + requests_per_second(impl->config.max_rps) +
             " requests per second)");
       }
@@ -624,8 +635,8 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
   response.body = std::move(parsed.value);
   if (!parsed) {
     response.body = nullptr;
-    std::string error =
-        "upstream answered HTTP " + std::to_string(response.status) + " with a body that is not JSON";
+    std::string error = "upstream answered HTTP " + std::to_string(response.status) +
+                        " with a body that is not JSON";
     // An HTML error page from a proxy is the usual case; saying so helps the reader.
     if (!last.content_type.empty() && last.content_type.find("json") == std::string::npos) {
       error += " (Content-Type " + last.content_type + ")";

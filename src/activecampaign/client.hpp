@@ -17,6 +17,9 @@ struct ClientConfig {
   std::chrono::milliseconds timeout{30000};  // per attempt
   int max_retries = 3;
   double max_rps = 5;    // 0 disables client-side limiting
+  // Requests one caller (Request::caller) may have waiting for the rate limit; more fail at
+  // once. 0: no limit.
+  std::size_t max_queued_per_caller = 0;
   std::string ca_file;   // extra CA bundle (PEM); system roots are always loaded
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::milliseconds backoff_base{200};   // first backoff ceiling; doubles per retry

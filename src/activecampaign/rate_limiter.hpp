@@ -1,12 +1,11 @@
-// Client-side pacing of upstream request starts: at most N in any sliding window, first come
-// first served.
+// Client-side pacing of upstream request starts: at most N in any sliding window, with callers
+// (the clients of this server) served in turn.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
-#include <mutex>
-#include <optional>
-#include <vector>
+#include <cstdint>
+#include <memory>
 
 namespace acmcp::ac {
 
@@ -21,37 +20,51 @@ namespace acmcp::ac {
 //   starts exactly one window apart the server could count N+1 in its second and answer 429.
 //   The margin (kDefaultMargin) absorbs that skew. It costs about margin/window of the
 //   sustained rate: 100 queued calls at 5/s take 19 windows, 20.9 s instead of 19 s.
-// Each caller reserves the earliest start that keeps the rule: no sooner than now, than the
-// previous reservation (FIFO), or than the reservation N places back plus the window. Waiters
-// then sleep on a timer, so no thread blocks. A cancelled waiter's slot stays used, which can
-// only make the limiter more cautious. Safe to share between threads.
+//
+// Fairness: the account's budget is shared by every client of this server. Requests that must
+// wait queue per caller, and each free start goes to the next caller in turn (round robin),
+// each caller's own requests in order. One client's flood then delays another client's request
+// by at most one start per waiting caller, not by the whole flood. A caller may have at most
+// max_queued_per_caller requests waiting; more are refused at once, so a flood cannot queue
+// up hours of the account's budget. A cancelled waiter leaves the queue and uses no start.
+// Waiters sleep asynchronously (no thread blocks). Safe to share between threads.
 class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr std::chrono::milliseconds kDefaultMargin{100};
 
-  // max_rps <= 0: unlimited.
-  explicit RateLimiter(double max_rps, Clock::duration margin = kDefaultMargin);
+  // max_rps <= 0: unlimited. max_queued_per_caller 0: no limit.
+  explicit RateLimiter(double max_rps, Clock::duration margin = kDefaultMargin,
+                       std::size_t max_queued_per_caller = 0);
+  ~RateLimiter();
+  RateLimiter(const RateLimiter&) = delete;
+  RateLimiter& operator=(const RateLimiter&) = delete;
 
-  // Books the next start for a caller arriving at `now` and returns when it may start.
+  // Books the next start for a caller arriving at `now`, after every start booked before, and
+  // returns when it may start. (The window arithmetic on its own, without queueing.)
   Clock::time_point reserve(Clock::time_point now);
 
-  // Waits (asynchronously, on the calling coroutine's executor) until a reserved start.
-  // Returns how long it waited, or nothing when the wait was cancelled.
-  boost::asio::awaitable<std::optional<Clock::duration>> acquire();
+  struct Admission {
+    enum class Outcome { kStarted, kCancelled, kBusy };
+    Outcome outcome = Outcome::kStarted;
+    Clock::duration waited{};       // kStarted: how long the caller waited
+    std::size_t queued = 0;         // kBusy: the caller's requests already waiting
+    Clock::duration retry_after{};  // kBusy: about when the waiting requests will have started
+  };
 
-  bool unlimited() const { return burst_ == 0; }
+  // Waits (asynchronously, on the calling coroutine's executor) until the caller may start a
+  // request. `caller` tells callers apart for fairness; 0 is a caller like any other.
+  boost::asio::awaitable<Admission> acquire(std::uint64_t caller = 0);
+
+  bool unlimited() const;
   // Starts allowed in one window, and the window's length (margin included).
-  std::size_t burst() const { return burst_; }
-  Clock::duration window() const { return window_; }
+  std::size_t burst() const;
+  Clock::duration window() const;
+
+  struct State;  // opaque; defined in rate_limiter.cpp
 
  private:
-  std::size_t burst_ = 0;
-  Clock::duration window_{};
-  std::mutex mutex_;
-  std::vector<Clock::time_point> recent_;  // the last burst_ reservations, a ring
-  std::size_t next_ = 0;                   // the ring's oldest entry, overwritten next
-  Clock::time_point last_{};               // the newest reservation
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace acmcp::ac

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@ struct Request {
   std::string path;    // relative to the API base, e.g. "/contacts/12" (no query string)
   std::vector<std::pair<std::string, std::string>> query;  // unencoded; encoded by the client
   std::optional<nlohmann::json> body;                       // sent as application/json
+  // Who asks (one value per client of this server): the rate limiter serves callers in turn.
+  std::uint64_t caller = 0;
 };
 
 struct Response {

@@ -269,6 +269,7 @@ int serve(const Config& config) {
     client_config.timeout = std::chrono::milliseconds(config.timeout_ms);
     client_config.max_retries = config.max_retries;
     client_config.max_rps = config.max_rps;
+    client_config.max_queued_per_caller = static_cast<std::size_t>(config.max_queued_calls);
     client_config.ca_file = config.ca_file;
     client_config.max_body_bytes = static_cast<std::size_t>(config.upstream_max_body_bytes);
     if (config.sandbox) {

@@ -185,6 +185,9 @@ struct Session::State {
   std::optional<std::string> protocol_version;
   std::map<std::string, InFlightCall> in_flight;  // keyed by the request id's JSON text
   std::atomic<int> log_threshold{-1};             // index into kLogLevels; -1 = send none
+  // Tells this session's calls from other sessions' (fair turns at the upstream rate limit).
+  const std::uint64_t serial = next_serial.fetch_add(1) + 1;
+  static inline std::atomic<std::uint64_t> next_serial{0};
 
   State(asio::any_io_executor ex, ToolProvider& provider, ServerInfo server_info, std::string text,
         MessageSink sink)
@@ -274,7 +277,8 @@ void Session::receive(std::string_view raw, Reply reply) {
   auto parsed = util::parse_json(raw);
   if (!parsed) {
     RequestChannel channel(std::move(reply));
-    const json error = make_error(nullptr, error_code::kParseError, "Parse error: " + parsed.detail);
+    const json error =
+        make_error(nullptr, error_code::kParseError, "Parse error: " + parsed.detail);
     channel.finish(&error);
     return;
   }
@@ -546,6 +550,7 @@ void Dispatcher::start_tool_call(const json& id, const json& params,
   }
 
   ToolCallContext context;
+  context.caller = state_.serial;
   const json meta = params.value("_meta", json::object());
   if (meta.is_object() && meta.contains("progressToken") &&
       valid_progress_token(meta["progressToken"])) {

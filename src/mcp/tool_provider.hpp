@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -11,6 +12,8 @@
 namespace acmcp::mcp {
 
 struct ToolCallContext {
+  // Which session calls: each gets its turn at the upstream's rate limit.
+  std::uint64_t caller = 0;
   // Reports progress (only set when the client sent a progressToken); safe from any thread.
   // total <= 0 means unknown and an empty message is omitted; a progress value that does not
   // increase is dropped, as the protocol requires.

@@ -38,6 +38,7 @@ boost::asio::awaitable<ac::Response> ProgressUpstream::send(ac::Request request,
       if (outer) outer(what);
     };
   }
+  request.caller = caller_;
   co_return co_await inner_.send(std::move(request), std::move(observer));
 }
 

@@ -35,17 +35,20 @@ class ProgressTracker {
   double total_ = 0;
 };
 
-// An Upstream that turns the client's wait reports into progress of one tool call.
+// The upstream as one tool call sees it: its requests carry the calling session (for fair turns
+// at the rate limit), and the client's wait reports become progress of the call.
 class ProgressUpstream final : public ac::Upstream {
  public:
-  ProgressUpstream(ac::Upstream& inner, std::shared_ptr<ProgressTracker> tracker)
-      : inner_(inner), tracker_(std::move(tracker)) {}
+  ProgressUpstream(ac::Upstream& inner, std::shared_ptr<ProgressTracker> tracker,
+                   std::uint64_t caller)
+      : inner_(inner), tracker_(std::move(tracker)), caller_(caller) {}
   boost::asio::awaitable<ac::Response> send(ac::Request request,
                                             ac::SendObserver observer = {}) override;
 
  private:
   ac::Upstream& inner_;
   std::shared_ptr<ProgressTracker> tracker_;  // null when the client asked for no progress
+  std::uint64_t caller_;
 };
 
 }  // namespace acmcp::tools

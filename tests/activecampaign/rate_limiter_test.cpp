@@ -1,9 +1,12 @@
-// Client-side rate limiting: sliding-window reservation with a fake clock, and real asynchronous
-// waits.
+// Client-side rate limiting: sliding-window reservation with a fake clock, real asynchronous
+// waits, turns between callers, the per-caller queue limit and cancellation.
 #include "activecampaign/rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -113,17 +116,19 @@ boost::asio::awaitable<void> start_after_limit(RateLimiter& limiter, int index,
                                                std::vector<int>& order,
                                                std::vector<Clock::duration>& waits,
                                                std::vector<Clock::time_point>& started) {
-  const auto waited = co_await limiter.acquire();
-  EXPECT_TRUE(waited.has_value());
+  const auto admission = co_await limiter.acquire();
+  EXPECT_EQ(admission.outcome, RateLimiter::Admission::Outcome::kStarted);
   order.push_back(index);
-  waits.push_back(waited.value_or(Clock::duration::max()));
+  waits.push_back(admission.waited);
   started.push_back(Clock::now());
 }
 
 boost::asio::awaitable<void> record_wait(RateLimiter& limiter,
                                          std::vector<Clock::duration>& waits) {
-  const auto waited = co_await limiter.acquire();
-  if (waited) waits.push_back(*waited);
+  const auto admission = co_await limiter.acquire();
+  if (admission.outcome == RateLimiter::Admission::Outcome::kStarted) {
+    waits.push_back(admission.waited);
+  }
 }
 
 // Order and reported waits, not wall-clock windows: a loaded machine (the sanitizer runs share
@@ -161,9 +166,123 @@ TEST(RateLimiter, AcquireReportsWaitLength) {
   ASSERT_EQ(waits.size(), 2u);
   EXPECT_EQ(waits[0], Clock::duration::zero());
   // The second waits out the rest of the first one's window: 1050 ms less the time between the
-  // two calls, which is microseconds but which a loaded machine may stretch.
+  // two calls, plus the time to wake up, either of which a loaded machine may stretch.
   EXPECT_GT(waits[1], 550ms);
-  EXPECT_LE(waits[1], 1050ms);
+  EXPECT_LT(waits[1], 1550ms);
+}
+
+// --- turns between callers --------------------------------------------------------------------
+
+using Outcome = RateLimiter::Admission::Outcome;
+
+boost::asio::awaitable<void> start_as(RateLimiter& limiter, std::uint64_t caller,
+                                      std::vector<std::uint64_t>& starts,
+                                      std::vector<Outcome>* outcomes = nullptr) {
+  const auto admission = co_await limiter.acquire(caller);
+  if (outcomes) outcomes->push_back(admission.outcome);
+  if (admission.outcome == Outcome::kStarted) starts.push_back(caller);
+}
+
+// At 10,000 per second the window is 100 ms and holds 1,000 starts, so a test spans few windows.
+constexpr double kFast = 10'000;
+
+TEST(RateLimiterTurns, AFloodDoesNotDelayAnotherCallerBehindAllOfIt) {
+  boost::asio::io_context io;
+  RateLimiter limiter(kFast, 0ms);
+  std::vector<std::uint64_t> starts;
+  for (int i = 0; i < 1'300; ++i) {
+    boost::asio::co_spawn(io, start_as(limiter, 1, starts), boost::asio::detached);
+  }
+  boost::asio::co_spawn(io, start_as(limiter, 2, starts), boost::asio::detached);
+  io.run();
+  ASSERT_EQ(starts.size(), 1'301u);
+  // The first window's 1,000 starts go to the flood (nobody else was waiting); the next window
+  // starts with one of the flood's requests queued before, then the other caller's.
+  const auto other = std::find(starts.begin(), starts.end(), 2u) - starts.begin();
+  EXPECT_EQ(other, 1'001);
+}
+
+TEST(RateLimiterTurns, WaitingCallersAlternateAndEachKeepsItsOrder) {
+  boost::asio::io_context io;
+  RateLimiter limiter(kFast, 0ms);
+  std::vector<std::uint64_t> starts;
+  for (int i = 0; i < 1'000; ++i) {  // fills the window
+    boost::asio::co_spawn(io, start_as(limiter, 9, starts), boost::asio::detached);
+  }
+  for (int i = 0; i < 3; ++i) {
+    boost::asio::co_spawn(io, start_as(limiter, 1, starts), boost::asio::detached);
+  }
+  for (int i = 0; i < 3; ++i) {
+    boost::asio::co_spawn(io, start_as(limiter, 2, starts), boost::asio::detached);
+  }
+  io.run();
+  ASSERT_EQ(starts.size(), 1'006u);
+  EXPECT_EQ(std::vector<std::uint64_t>(starts.begin() + 1'000, starts.end()),
+            (std::vector<std::uint64_t>{1, 2, 1, 2, 1, 2}));
+}
+
+TEST(RateLimiterTurns, ACallerBeyondItsQueueLimitIsBusyAtOnce) {
+  boost::asio::io_context io;
+  RateLimiter limiter(kFast, 0ms, /*max_queued_per_caller=*/3);
+  std::vector<std::uint64_t> starts;
+  std::vector<Outcome> outcomes;
+  for (int i = 0; i < 1'005; ++i) {
+    boost::asio::co_spawn(io, start_as(limiter, 1, starts, &outcomes), boost::asio::detached);
+  }
+  boost::asio::co_spawn(io, start_as(limiter, 2, starts, &outcomes), boost::asio::detached);
+  io.run();
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), Outcome::kBusy), 2);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), Outcome::kStarted), 1'004);
+  EXPECT_EQ(std::count(starts.begin(), starts.end(), 2u), 1);  // another caller has its own limit
+}
+
+TEST(RateLimiterTurns, BusySaysHowManyWaitAndWhenToRetry) {
+  boost::asio::io_context io;
+  RateLimiter limiter(1, 0ms, 2);  // one start per second
+  std::vector<RateLimiter::Admission> admissions;
+  auto acquire = [&]() -> boost::asio::awaitable<void> {
+    admissions.push_back(co_await limiter.acquire(5));
+  };
+  for (int i = 0; i < 4; ++i) boost::asio::co_spawn(io, acquire(), boost::asio::detached);
+  io.run_for(100ms);  // the first starts, two wait, the fourth is refused
+  ASSERT_EQ(admissions.size(), 2u);
+  EXPECT_EQ(admissions[1].outcome, Outcome::kBusy);
+  EXPECT_EQ(admissions[1].queued, 2u);
+  EXPECT_GE(admissions[1].retry_after, 2s);
+  io.stop();
+}
+
+TEST(RateLimiterTurns, ACancelledWaiterLeavesTheQueue) {
+  boost::asio::io_context io;
+  RateLimiter limiter(kFast, 0ms, 1);
+  std::vector<std::uint64_t> starts;
+  std::vector<Outcome> outcomes;
+  for (int i = 0; i < 1'000; ++i) {
+    boost::asio::co_spawn(io, start_as(limiter, 9, starts), boost::asio::detached);
+  }
+  boost::asio::cancellation_signal cancel;
+  boost::asio::co_spawn(io, start_as(limiter, 1, starts, &outcomes),
+                        boost::asio::bind_cancellation_slot(cancel.slot(), boost::asio::detached));
+  io.poll();
+  cancel.emit(boost::asio::cancellation_type::terminal);
+  io.poll();
+  ASSERT_EQ(outcomes, std::vector<Outcome>{Outcome::kCancelled});
+  // Its place is free again: the caller's limit of one waiting request is not used up.
+  boost::asio::co_spawn(io, start_as(limiter, 1, starts, &outcomes), boost::asio::detached);
+  io.run();
+  EXPECT_EQ(outcomes, (std::vector<Outcome>{Outcome::kCancelled, Outcome::kStarted}));
+  EXPECT_EQ(starts.size(), 1'001u);
+}
+
+TEST(RateLimiterTurns, UnlimitedNeverWaitsNorRefuses) {
+  boost::asio::io_context io;
+  RateLimiter limiter(0, 0ms, 1);
+  std::vector<std::uint64_t> starts;
+  for (int i = 0; i < 100; ++i) {
+    boost::asio::co_spawn(io, start_as(limiter, 1, starts), boost::asio::detached);
+  }
+  io.run();
+  EXPECT_EQ(starts.size(), 100u);
 }
 
 }  // namespace

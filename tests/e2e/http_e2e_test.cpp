@@ -335,6 +335,51 @@ TEST(E2eHttp, SessionLimitBoundsSessionsAndMemory) {
   EXPECT_LT(after - warm, 8 * 1024) << "RSS grew from " << warm << " KiB to " << after;
 }
 
+// One session floods the account's 5 requests per second with a batch of 5,000 calls; another
+// session's single call still gets its turn at once, and the flood queues at most
+// --max-queued-calls (the rest are refused with a time to retry).
+TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
+  HttpServer server;
+  ASSERT_TRUE(server.listening());
+  const auto flooder = server.post(initialize_request("2025-03-26"));
+  ASSERT_TRUE(flooder);
+  const std::string flooder_id = flooder->header("mcp-session-id");
+  json batch = json::array();
+  for (int i = 0; i < 5'000; ++i) {
+    batch.push_back(call_tool("activecampaign_get_many_tags", {{"Limit", 1}}, i));
+  }
+  HttpClient flood(server.port());
+  flood.send("POST", "/mcp", batch.dump(),
+             {{"Mcp-Session-Id", flooder_id}, {"MCP-Protocol-Version", "2025-03-26"}});
+
+  const auto other = server.initialize();
+  ASSERT_FALSE(other.empty());
+  std::this_thread::sleep_for(300ms);  // the flood is queued by now
+  const auto started = std::chrono::steady_clock::now();
+  const auto answer = server.post(call_tool("activecampaign_get_many_tags", {{"Limit", 1}}),
+                                  HttpServer::session_headers(other));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(answer) << "no answer within 5 s";
+  EXPECT_EQ(reply_of(*answer)["result"]["structuredContent"]["StatusCode"], 200);
+  EXPECT_LT(waited, 4s);
+
+  const auto flood_answer = flood.read_response(30s);
+  ASSERT_TRUE(flood_answer);
+  const json replies = flood_answer->json();
+  ASSERT_TRUE(replies.is_array());
+  ASSERT_EQ(replies.size(), 5'000u);
+  int busy = 0;
+  for (const auto& reply : replies) {
+    const auto& envelope = reply["result"]["structuredContent"];
+    if (envelope["StatusCode"] == 500) {
+      EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
+                  HasSubstr("this server is busy: 50 requests of this client already wait"));
+      ++busy;
+    }
+  }
+  EXPECT_GE(busy, 5'000 - 60);
+}
+
 TEST(E2eHttp, WrongContentTypeIs415) {
   HttpServer server;
   ASSERT_TRUE(server.listening());

@@ -96,12 +96,15 @@ TEST_F(ProgressTrackerTest, UnknownTotalStaysUnknown) {
 // An upstream that reports one wait through its observer, then answers 200.
 class WaitingUpstream final : public ac::Upstream {
  public:
-  boost::asio::awaitable<ac::Response> send(ac::Request, ac::SendObserver observer) override {
+  boost::asio::awaitable<ac::Response> send(ac::Request request,
+                                            ac::SendObserver observer) override {
+    last_caller = request.caller;
     if (observer.on_wait) observer.on_wait("waited 300 ms for the client-side rate limit");
     ac::Response response;
     response.status = 200;
     co_return response;
   }
+  std::uint64_t last_caller = 0;
 };
 
 ac::Response send_through(ac::Upstream& upstream, ac::SendObserver observer = {}) {
@@ -118,7 +121,8 @@ TEST_F(ProgressTrackerTest, ProgressUpstreamReportsWaitsAsProgress) {
   ProgressUpstream upstream(
       inner, std::make_shared<ProgressTracker>([this](double p, double t, const std::string& m) {
         reports.push_back({p, t, m});
-      }));
+      }),
+      7);
   EXPECT_EQ(send_through(upstream).status, 200);
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0].message, "waited 300 ms for the client-side rate limit");
@@ -129,7 +133,8 @@ TEST_F(ProgressTrackerTest, ProgressUpstreamKeepsTheCallersObserver) {
   ProgressUpstream upstream(
       inner, std::make_shared<ProgressTracker>([this](double p, double t, const std::string& m) {
         reports.push_back({p, t, m});
-      }));
+      }),
+      7);
   int outer_calls = 0;
   ac::SendObserver observer;
   observer.on_wait = [&](const std::string&) { ++outer_calls; };
@@ -140,9 +145,16 @@ TEST_F(ProgressTrackerTest, ProgressUpstreamKeepsTheCallersObserver) {
 
 TEST_F(ProgressTrackerTest, ProgressUpstreamWithoutTrackerPassesThrough) {
   WaitingUpstream inner;
-  ProgressUpstream upstream(inner, nullptr);
+  ProgressUpstream upstream(inner, nullptr, 7);
   EXPECT_EQ(send_through(upstream).status, 200);
   EXPECT_TRUE(reports.empty());
+}
+
+TEST_F(ProgressTrackerTest, ProgressUpstreamStampsTheCallerOnEveryRequest) {
+  WaitingUpstream inner;
+  ProgressUpstream upstream(inner, nullptr, 42);
+  send_through(upstream);
+  EXPECT_EQ(inner.last_caller, 42u);
 }
 
 }  // namespace
