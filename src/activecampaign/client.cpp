@@ -33,6 +33,7 @@
 #include "activecampaign/retry_policy.hpp"
 #include "activecampaign/url.hpp"
 #include "util/json_parse.hpp"
+#include "util/log_caller.hpp"
 
 namespace acmcp::ac {
 
@@ -582,10 +583,12 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
         observer.on_attempt(last.outcome.status, SteadyClock::now() - started);
       }
       if (last.error.empty()) {
+        const util::LogCallerScope log_as(request.caller);
         spdlog::debug("upstream {} {} -> HTTP {} (attempt {}, {} ms)", request.method,
                       redact(request.path, impl->config.token), last.outcome.status,
                       response.attempts, elapsed.count());
       } else {
+        const util::LogCallerScope log_as(request.caller);
         spdlog::debug("upstream {} {} failed (attempt {}, {} ms): {}", request.method,
                       redact(request.path, impl->config.token), response.attempts, elapsed.count(),
                       redact(last.error, impl->config.token));

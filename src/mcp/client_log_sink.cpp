@@ -1,8 +1,12 @@
-// Forwards spdlog records to attached sessions; guards against records logged while forwarding.
+// Forwards spdlog records to the attached sessions they concern; guards against records logged
+// while forwarding.
 #include "mcp/client_log_sink.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <string_view>
+
+#include "util/log_caller.hpp"
 
 namespace acmcp::mcp {
 
@@ -24,9 +28,14 @@ void ClientLogSink::sink_it_(const spdlog::details::log_msg& message) {
     ~Guard() { forwarding = false; }
   } guard;
   const std::string_view text(message.payload.data(), message.payload.size());
+  // A record about one session goes to that session only; a server-wide one to every session.
+  const std::uint64_t about = util::log_caller;
   std::erase_if(sessions_, [](const std::weak_ptr<Session>& weak) { return weak.expired(); });
   for (const auto& weak : sessions_) {
-    if (auto session = weak.lock()) session->forward_log(message.level, text);
+    auto session = weak.lock();
+    if (session && (about == 0 || session->serial() == about)) {
+      session->forward_log(message.level, text);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 // An spdlog sink that forwards log records to MCP clients as notifications/message, subject to
-// the level each client chose with logging/setLevel.
+// the level each client chose with logging/setLevel. A record written about one session
+// (util::log_caller) reaches that session only; a server-wide record reaches every session.
 #pragma once
 #include <spdlog/sinks/base_sink.h>
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "util/json_parse.hpp"
+#include "util/log_caller.hpp"
 
 namespace acmcp::mcp {
 
@@ -251,6 +252,7 @@ asio::awaitable<void> Session::drain(std::chrono::milliseconds grace) {
     co_await timer.async_wait(asio::use_awaitable);
   }
   if (in_flight() == 0) co_return;
+  const util::LogCallerScope log_as(state_->serial);
   spdlog::warn("cancelling {} request(s) still running after the {} ms grace period", in_flight(),
                grace.count());
   cancel_all();
@@ -307,7 +309,10 @@ class Dispatcher {
 
 }  // namespace
 
+std::uint64_t Session::serial() const { return state_->serial; }
+
 void Session::receive_message(const json& message, Reply reply) {
+  const util::LogCallerScope log_as(state_->serial);
   Dispatcher dispatcher(shared_from_this(), *state_);
   // Nothing a client sends may take the process down: a bug in dispatch becomes -32603.
   auto channel = std::make_shared<RequestChannel>(std::move(reply));
@@ -517,11 +522,13 @@ asio::awaitable<void> run_tool_call(std::shared_ptr<Session> keep_alive, ToolPro
                                     json id, std::string name, json arguments,
                                     ToolCallContext context,
                                     std::shared_ptr<RequestChannel> channel) {
+  const auto context_caller = context.caller;
   json result;
   try {
     result = co_await tools.call_tool(name, std::move(arguments), std::move(context));
   } catch (const std::exception& e) {
     if (channel->closed()) co_return;  // cancelled: nobody is waiting for an answer
+    const util::LogCallerScope log_as(context_caller);
     spdlog::error("tool {} failed unexpectedly: {}", name, e.what());
     result = internal_tool_failure(name, e.what());
   }

@@ -77,6 +77,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The negotiated protocol version, once initialize succeeded.
   std::optional<std::string> protocol_version() const;
+  // Unique in the process: tells this session's calls and log records from other sessions'.
+  std::uint64_t serial() const;
 
   // Sends a log record to the client as notifications/message if the client asked for that
   // level with logging/setLevel; does nothing before that.

@@ -19,6 +19,7 @@
 #include "tools/progress_tracker.hpp"
 #include "tools/tool_spec.hpp"
 #include "util/compact_json.hpp"
+#include "util/log_caller.hpp"
 
 namespace acmcp::tools {
 
@@ -158,8 +159,8 @@ json output_schema(const ToolSpec& spec) {
   json data_schema = spec.data_schema;
   json empty = spec.empty_data;
   if (schema::coerce_and_validate(spec.data_schema, empty)) {
-    data_schema = json{
-        {"anyOf", json::array({std::move(data_schema), json{{"const", spec.empty_data}}})}};
+    data_schema =
+        json{{"anyOf", json::array({std::move(data_schema), json{{"const", spec.empty_data}}})}};
   }
   if (!data_schema.contains("description")) {
     data_schema["description"] =
@@ -297,6 +298,7 @@ bool ToolRegistry::has_tool(std::string_view name) const { return impl_->index.c
 
 boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json arguments,
                                                      mcp::ToolCallContext call) {
+  const auto caller = call.caller;
   auto found = impl_->index.find(name);
   if (found == impl_->index.end()) {
     co_return json{
@@ -330,6 +332,7 @@ boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json argu
     }
   } catch (const std::exception& error) {
     // A bug, not an input or upstream problem: keep the process and the protocol alive.
+    const util::LogCallerScope log_as(caller);
     spdlog::error("tool {} failed unexpectedly: {}", spec.name, error.what());
     envelope = Envelope{};
     envelope.data_key = spec.data_key;

@@ -595,6 +595,49 @@ TEST(E2eHttp, ProgressNotificationsArriveOverSse) {
   EXPECT_EQ(events.back()["result"]["structuredContent"]["StatusCode"], 200);
 }
 
+// A session that asked for log records gets its own and server-wide ones, never another
+// session's: not its client name at info, nor its upstream paths at debug.
+TEST(E2eHttp, LogRecordsNeverCrossSessions) {
+  HttpServer server({}, {{"LOG_LEVEL", "debug"}});
+  ASSERT_TRUE(server.listening());
+  const auto listener = server.initialize();
+  ASSERT_EQ(server
+                .post(rpc(1, "logging/setLevel", {{"level", "debug"}}),
+                      HttpServer::session_headers(listener))
+                ->status,
+            200);
+  HttpClient stream(server.port());
+  stream.send("GET", "/mcp", "",
+              {{"Accept", "text/event-stream"},
+               {"Mcp-Session-Id", listener},
+               {"MCP-Protocol-Version", "2025-11-25"}});
+  const auto head = stream.read_header();
+  ASSERT_TRUE(head);
+  ASSERT_EQ(head->status, 200);
+
+  json other_init = initialize_request();
+  other_init["params"]["clientInfo"]["name"] = "other-client-7f3";
+  const auto other = server.post(other_init);
+  ASSERT_TRUE(other);
+  const auto other_id = other->header("mcp-session-id");
+  ASSERT_TRUE(server.post(call_tool("activecampaign_get_contact", {{"ContactId", 424242}}),
+                          HttpServer::session_headers(other_id)));
+  // The listener's own call, whose upstream record it must get.
+  ASSERT_TRUE(server.post(call_tool("activecampaign_get_tag", {{"TagId", 1}}),
+                          HttpServer::session_headers(listener)));
+
+  std::string seen;
+  for (auto event = stream.next_event(2s); event; event = stream.next_event(1s)) {
+    seen += event->dump() + "\n";
+  }
+  EXPECT_THAT(seen, HasSubstr("/tags/1"));  // its own upstream request
+  EXPECT_THAT(seen, Not(HasSubstr("other-client-7f3")));
+  EXPECT_THAT(seen, Not(HasSubstr("424242")));
+  const std::string log = server.process().stderr_text();
+  EXPECT_THAT(log, HasSubstr("other-client-7f3"));  // written, but only to stderr
+  EXPECT_THAT(log, HasSubstr("/contacts/424242"));
+}
+
 TEST(E2eStdioProgress, ProgressNotificationsPrecedeTheResult) {
   McpProcess server({"--sandbox"});
   server.initialize();

@@ -10,6 +10,7 @@
 
 #include "fake_tools.hpp"
 #include "mcp/client_log_sink.hpp"
+#include "util/log_caller.hpp"
 
 using namespace std::chrono_literals;
 using acmcp::mcp::Session;
@@ -451,6 +452,45 @@ TEST_F(SessionTest, ClientLogSinkDropsEndedSessions) {
   ASSERT_TRUE(ended.expired());
   logger.error("after the session ended");
   EXPECT_EQ(received->load(), 1);
+}
+
+TEST_F(SessionTest, ClientLogSinkSendsARecordAboutOneSessionToThatSessionOnly) {
+  initialize();
+  exchange(request(1, "logging/setLevel", {{"level", "debug"}}));
+  auto other_messages = std::make_shared<std::atomic<int>>(0);
+  auto other = Session::create(running_.io.get_executor(), tools_, {}, "",
+                               [other_messages](const json&) { ++*other_messages; });
+  for (const json& message : {request(0, "initialize",
+                                      {{"protocolVersion", "2025-11-25"},
+                                       {"capabilities", json::object()},
+                                       {"clientInfo", {{"name", "other"}, {"version", "1"}}}}),
+                              request(1, "logging/setLevel", {{"level", "debug"}})}) {
+    auto recorder = std::make_shared<ReplyRecorder>();
+    other->receive(message.dump(), recorder->reply());
+    ASSERT_TRUE(recorder->wait_closed());
+  }
+  EXPECT_NE(other->serial(), session_->serial());
+  auto sink = std::make_shared<mcp::ClientLogSink>();
+  sink->attach(session_);
+  sink->attach(other);
+  spdlog::logger logger("test", sink);
+  logger.set_level(spdlog::level::trace);
+  {
+    const util::LogCallerScope about(other->serial());
+    logger.info("about the other session");
+  }
+  EXPECT_TRUE(session_messages().empty());
+  EXPECT_EQ(other_messages->load(), 1);
+  logger.info("server-wide");
+  ASSERT_EQ(session_messages().size(), 1u);
+  EXPECT_EQ(session_messages()[0]["params"]["data"], "server-wide");
+  EXPECT_EQ(other_messages->load(), 2);
+  {
+    const util::LogCallerScope about(session_->serial());
+    logger.info("about this session");
+  }
+  EXPECT_EQ(session_messages().size(), 2u);
+  EXPECT_EQ(other_messages->load(), 2);
 }
 
 // --- concurrency and cancellation ------------------------------------------------------------
