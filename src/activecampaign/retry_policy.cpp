@@ -1,5 +1,6 @@
 // Retry rules: 429 for every method; 502/503/504 and broken connections only for idempotent ones;
-// POST only when it certainly never reached the upstream. Exponential backoff with full jitter.
+// a plain 500 only for safe (read-only) ones; POST only when it certainly never reached the
+// upstream. Exponential backoff with full jitter.
 #include "activecampaign/retry_policy.hpp"
 
 #include <algorithm>
@@ -11,6 +12,12 @@
 
 namespace acmcp::ac {
 namespace {
+
+// ActiveCampaign answers 500 for transient faults too. Repeating a read is harmless, but a PUT or
+// DELETE that failed with 500 may have taken effect: repeated, a DELETE would then report 404.
+bool is_safe(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
 
 bool is_idempotent(std::string_view method) {
   return method == "GET" || method == "PUT" || method == "DELETE" || method == "HEAD" ||
@@ -145,6 +152,7 @@ bool RetryPolicy::retryable(std::string_view method, const AttemptOutcome& outco
   switch (outcome.failure) {
     case AttemptFailure::None:
       if (outcome.status == 429) return true;
+      if (outcome.status == 500) return is_safe(method);
       return is_idempotent(method) &&
              (outcome.status == 502 || outcome.status == 503 || outcome.status == 504);
     case AttemptFailure::NotSent:

@@ -66,9 +66,16 @@ TEST(RetryPolicy, RetriesGatewayErrorsOnlyForIdempotentMethods) {
   }
 }
 
-TEST(RetryPolicy, DoesNotRetrySuccessOrClientErrorsOr500) {
-  for (int status : {200, 201, 400, 401, 403, 404, 422, 500}) {
+TEST(RetryPolicy, DoesNotRetrySuccessOrClientErrors) {
+  for (int status : {200, 201, 400, 401, 403, 404, 422}) {
     EXPECT_FALSE(RetryPolicy::retryable("GET", http_status(status))) << status;
+  }
+}
+
+TEST(RetryPolicy, RetriesAPlain500OnlyForReads) {
+  EXPECT_TRUE(RetryPolicy::retryable("GET", http_status(500)));
+  for (const char* method : {"POST", "PUT", "DELETE"}) {
+    EXPECT_FALSE(RetryPolicy::retryable(method, http_status(500))) << method;
   }
 }
 
