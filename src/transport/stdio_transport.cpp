@@ -1,5 +1,7 @@
 // Stdio transport: a reader thread splits the input into lines and posts them, in order, to one
 // strand that feeds the session; writes are serialized under a mutex and flushed per message.
+// The reader stops reading while a line's worth of input waits for the strand (back-pressure),
+// so however fast input arrives, memory stays within a few times the line limit.
 #include "transport/stdio_transport.hpp"
 
 #include <poll.h>
@@ -13,6 +15,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -36,6 +39,11 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
 
   int wake_pipe[2] = {-1, -1};
   std::thread reader;
+
+  std::mutex backlog_mutex;
+  std::condition_variable backlog_changed;
+  std::size_t backlog_bytes = 0;  // of lines posted to the strand and not yet handled
+  bool reader_stopping = false;
 
   Impl(asio::any_io_executor executor, StdioOptions opts)
       : options(std::move(opts)),
@@ -100,16 +108,36 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void wake_reader() {
+    {
+      std::lock_guard lock(backlog_mutex);
+      reader_stopping = true;
+    }
+    backlog_changed.notify_all();
     if (wake_pipe[1] >= 0) {
       const char byte = 0;
       [[maybe_unused]] auto ignored = ::write(wake_pipe[1], &byte, 1);
     }
   }
 
+  // Called by the reader; waits while earlier lines still fill the backlog.
   void deliver(std::string line) {
-    asio::post(strand, [self = shared_from_this(), line = std::move(line)] {
-      if (self->finished || !self->session) return;
-      self->session->receive(line, self->reply());
+    const std::size_t size = line.size();
+    {
+      std::unique_lock lock(backlog_mutex);
+      backlog_changed.wait(lock, [&] {
+        return reader_stopping || backlog_bytes == 0 ||
+               backlog_bytes + size <= options.max_message_bytes;
+      });
+      if (reader_stopping) return;
+      backlog_bytes += size;
+    }
+    asio::post(strand, [self = shared_from_this(), line = std::move(line), size] {
+      if (!self->finished && self->session) self->session->receive(line, self->reply());
+      {
+        std::lock_guard lock(self->backlog_mutex);
+        self->backlog_bytes -= size;
+      }
+      self->backlog_changed.notify_all();
     });
   }
 
