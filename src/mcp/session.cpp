@@ -18,6 +18,7 @@
 #include <mutex>
 #include <vector>
 
+#include "util/compact_json.hpp"
 #include "util/json_parse.hpp"
 #include "util/log_caller.hpp"
 
@@ -62,7 +63,8 @@ json make_result(const json& id, json result) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }
 
-bool valid_id(const json& id) { return id.is_string() || id.is_number(); }
+// A raw_json id is an integer beyond 64 bits, kept as written (util::parse_json).
+bool valid_id(const json& id) { return id.is_string() || id.is_number() || util::is_raw_json(id); }
 
 bool valid_progress_token(const json& token) {
   return token.is_string() || token.is_number_integer() || token.is_number_unsigned();

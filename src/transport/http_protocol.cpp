@@ -1,7 +1,5 @@
 // Accept/Content-Type negotiation, message classification, SSE framing and session ids.
 #include "transport/http_protocol.hpp"
-#include "transport/http_text.hpp"
-#include "util/compact_json.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,6 +7,9 @@
 #include <cstdint>
 #include <fstream>
 #include <stdexcept>
+
+#include "transport/http_text.hpp"
+#include "util/compact_json.hpp"
 
 namespace acmcp::transport {
 
@@ -109,22 +110,9 @@ std::string new_session_id() {
   return id;
 }
 
-namespace {
-constexpr std::uint64_t kPreserializedSubtype = 0x4a534f4e;  // "JSON"
-}  // namespace
-
-json preserialized(std::string_view json_text) {
-  return json::binary(json::binary_t::container_type(json_text.begin(), json_text.end()),
-                      kPreserializedSubtype);
-}
+json preserialized(std::string_view json_text) { return util::raw_json(json_text); }
 
 std::string to_wire(const json& message) {
-  if (message.is_binary()) {
-    const auto& bytes = message.get_binary();
-    if (bytes.has_subtype() && bytes.subtype() == kPreserializedSubtype) {
-      return std::string(bytes.begin(), bytes.end());
-    }
-  }
   return util::compact_json(message, json::error_handler_t::replace);
 }
 

@@ -41,8 +41,7 @@ std::string new_session_id();
 std::string to_wire(const nlohmann::json& message);
 
 // A message that is already compact JSON text (tools/list's large, unchanging answer) travels
-// through outboxes as a json binary value with a subtype of its own; to_wire and sse_event write
-// its bytes as they are. Parsed input never holds binary values, so nothing else looks like it.
+// through outboxes as a util::raw_json value; to_wire and sse_event write its bytes as they are.
 nlohmann::json preserialized(std::string_view json_text);
 
 }  // namespace acmcp::transport

@@ -58,13 +58,27 @@ inline bool append_ascii_string(std::string& out, std::string_view text) {
       }
       *to++ = '\\';
       switch (byte) {
-        case '"': *to++ = '"'; break;
-        case '\\': *to++ = '\\'; break;
-        case '\b': *to++ = 'b'; break;
-        case '\t': *to++ = 't'; break;
-        case '\n': *to++ = 'n'; break;
-        case '\f': *to++ = 'f'; break;
-        case '\r': *to++ = 'r'; break;
+        case '"':
+          *to++ = '"';
+          break;
+        case '\\':
+          *to++ = '\\';
+          break;
+        case '\b':
+          *to++ = 'b';
+          break;
+        case '\t':
+          *to++ = 't';
+          break;
+        case '\n':
+          *to++ = 'n';
+          break;
+        case '\f':
+          *to++ = 'f';
+          break;
+        case '\r':
+          *to++ = 'r';
+          break;
         default:
           *to++ = 'u';
           *to++ = '0';
@@ -87,7 +101,23 @@ void append_integer(std::string& out, Integer number) {
 
 }  // namespace compact_json_detail
 
-// Appends value.dump(-1, ' ', false, handler) to `out`.
+// A value kept as JSON text and written verbatim: text nlohmann cannot hold exactly (an integer
+// id beyond 64 bits, see parse_json) or that is serialised already (tools/list's large answer).
+// It is a json binary value with a subtype of its own; parsed JSON text never yields binary
+// values otherwise, so nothing else looks like it.
+inline constexpr std::uint64_t kRawJsonSubtype = 0x4a534f4e;  // "JSON"
+
+inline nlohmann::json raw_json(std::string_view text) {
+  return nlohmann::json::binary(nlohmann::json::binary_t::container_type(text.begin(), text.end()),
+                                kRawJsonSubtype);
+}
+
+inline bool is_raw_json(const nlohmann::json& value) {
+  return value.is_binary() && value.get_binary().has_subtype() &&
+         value.get_binary().subtype() == kRawJsonSubtype;
+}
+
+// Appends value.dump(-1, ' ', false, handler) to `out`, raw_json values verbatim.
 inline void append_compact_json(
     std::string& out, const nlohmann::json& value,
     nlohmann::json::error_handler_t handler = nlohmann::json::error_handler_t::strict) {
@@ -135,7 +165,15 @@ inline void append_compact_json(
     case value_t::number_unsigned:
       detail::append_integer(out, value.get<std::uint64_t>());
       return;
-    default:  // floating point (nlohmann's shortest round-trip form), binary, discarded
+    case value_t::binary:
+      if (is_raw_json(value)) {
+        const auto& bytes = value.get_binary();
+        out.append(bytes.begin(), bytes.end());
+        return;
+      }
+      detail::append_slow(out, value, handler);
+      return;
+    default:  // floating point (nlohmann's shortest round-trip form), discarded
       detail::append_slow(out, value, handler);
       return;
   }

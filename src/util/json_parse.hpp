@@ -25,7 +25,9 @@ struct ParsedJson {
 };
 
 // Parses the whole text as one JSON value. A raw NUL byte anywhere is a syntax error (nlohmann
-// would stop reading there and ignore the rest).
+// would stop reading there and ignore the rest). A JSON-RPC id that is an integer beyond 64 bits
+// (a message's "id", its params' "requestId") becomes a raw_json value (compact_json.hpp), so
+// that it is echoed exactly as sent.
 ParsedJson parse_json(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
 
 }  // namespace acmcp::util

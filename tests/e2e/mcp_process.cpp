@@ -124,11 +124,11 @@ void McpProcess::close_stdin() {
 
 void McpProcess::signal(int signal_number) { ::kill(pid_, signal_number); }
 
-long McpProcess::rss_kib() const {
+long McpProcess::rss_kib(const std::string& field) const {
   std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
   }
   return -1;
 }

@@ -47,8 +47,8 @@ class McpProcess {
 
   // True once wait_exit saw the process end.
   bool exited() const { return exit_code_.has_value(); }
-  // Resident memory in KiB (VmRSS), or -1 when it cannot be read.
-  long rss_kib() const;
+  // Resident memory in KiB: now ("VmRSS") or at its peak ("VmHWM"); -1 when it cannot be read.
+  long rss_kib(const std::string& field = "VmRSS") const;
 
   std::vector<std::string> stdout_lines() const;  // every line seen so far
   std::string stderr_text() const;

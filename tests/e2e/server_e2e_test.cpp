@@ -106,6 +106,41 @@ TEST(E2eProtocol, DeeplyNestedLineIsParseErrorAndServerKeepsGoing) {
   EXPECT_EQ(server.finish(), 0);
 }
 
+// Input is read with back-pressure: twenty 10 MB lines written at once do not all sit in memory.
+TEST(E2eProtocol, BigLinesAtOnceKeepMemoryWithinAFewLines) {
+  McpProcess server({"--sandbox"});
+  const std::string pad(10 * 1024 * 1024, 'x');
+  for (int i = 0; i < 20; ++i) {
+    server.send_line(R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+                     R"(,"method":"ping","params":{"pad":")" + pad + R"("}})");
+  }
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(server.read_message(30s)["id"], i);
+  const long peak = server.rss_kib("VmHWM");
+  ASSERT_GT(peak, 0);
+  EXPECT_LT(peak, 120 * 1024) << "peak RSS " << peak << " KiB";
+}
+
+// A raw NUL byte makes a line invalid JSON; nothing after it is silently dropped.
+TEST(E2eProtocol, ARawNulByteIsAParseError) {
+  McpProcess server({"--sandbox"});
+  server.send_line(std::string(R"({"jsonrpc":"2.0","id":1,"method":"ping"})") + '\0' + "junk");
+  const json error = server.read_message();
+  EXPECT_EQ(error_code_of(error), -32700) << error;
+  EXPECT_EQ(server.request(2, "ping")["result"], json::object());
+}
+
+// JSON-RPC ids are echoed exactly as sent, even integers beyond 64 bits.
+TEST(E2eProtocol, HugeIntegerIdsAreEchoedExactly) {
+  McpProcess server({"--sandbox"});
+  for (const std::string id :
+       {"18446744073709551616", "-99999999999999999999999", "12345678901234567890123"}) {
+    server.send_line(R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":"ping"})");
+    const auto line = server.read_line();
+    ASSERT_TRUE(line);
+    EXPECT_EQ(*line, R"({"id":)" + id + R"(,"jsonrpc":"2.0","result":{}})");
+  }
+}
+
 TEST(E2eProtocol, InvalidRequestIsRejected) {
   McpProcess server({"--sandbox"});
   server.initialize();

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "util/compact_json.hpp"
+
 namespace acmcp::util {
 namespace {
 
@@ -75,6 +77,31 @@ TEST(ParseJson, ARawNulByteAnywhereIsASyntaxError) {
     EXPECT_EQ(parsed.detail, "a raw NUL byte is not allowed in JSON text");
   }
   EXPECT_TRUE(parse_json("{\"a\":\"\\u0000\"}"));  // an escaped NUL is a character like any other
+}
+
+// nlohmann holds an integer beyond 64 bits as a double; a JSON-RPC id must come back as sent.
+TEST(ParseJson, IdsBeyond64BitsStayAsWritten) {
+  const std::string huge = "18446744073709551616";
+  for (const std::string& text :
+       {R"({"id":)" + huge + R"(,"jsonrpc":"2.0","method":"ping"})",
+        R"([{"id":)" + huge + R"(,"jsonrpc":"2.0","method":"ping"}])",
+        R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":)" + huge +
+            "}}"}) {
+    const auto parsed = parse_json(text);
+    ASSERT_TRUE(parsed) << text;
+    EXPECT_EQ(compact_json(parsed.value), text);
+  }
+  EXPECT_TRUE(is_raw_json(parse_json("{\"id\":-" + huge + "}").value["id"]));
+}
+
+TEST(ParseJson, OnlyIdsAreKeptAsText) {
+  const auto parsed =
+      parse_json(R"({"id":7,"params":{"arguments":{"id":18446744073709551616},"x":1.5}})");
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed.value["id"].is_number_integer());
+  EXPECT_TRUE(parsed.value["params"]["arguments"]["id"].is_number_float());
+  EXPECT_TRUE(parsed.value["params"]["x"].is_number_float());
+  EXPECT_FALSE(parse_json(R"({"id":1.5e30})").value["id"].is_binary());
 }
 
 TEST(ParseJson, ScalarsAndWhitespaceParse) {
