@@ -294,7 +294,9 @@ TEST(E2eHttp, UnauthenticatedBodiesAreNeverHeldInMemory) {
   const long after = server.process().rss_kib();
   EXPECT_EQ(unauthorized, 250);
   ASSERT_GT(before, 0);
-  EXPECT_LT(after - before, 64 * 1024) << "RSS grew from " << before << " KiB to " << after;
+  if (!kSanitizedBuild) {
+    EXPECT_LT(after - before, 64 * 1024) << "RSS grew from " << before << " KiB to " << after;
+  }
 }
 
 // A flood of refused connections costs a log line per interval, not one per connection.
@@ -332,10 +334,12 @@ TEST(E2eHttp, SessionLimitBoundsSessionsAndMemory) {
   const auto health = server.get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->json()["sessions"], 50);
-  EXPECT_LT(after - warm, 8 * 1024) << "RSS grew from " << warm << " KiB to " << after;
+  if (!kSanitizedBuild) {
+    EXPECT_LT(after - warm, 8 * 1024) << "RSS grew from " << warm << " KiB to " << after;
+  }
 }
 
-// One session floods the account's 5 requests per second with a batch of 5,000 calls; another
+// One session floods the account's 5 requests per second with a batch of 1,000 calls; another
 // session's single call still gets its turn at once, and the flood queues at most
 // --max-queued-calls (the rest are refused with a time to retry).
 TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
@@ -345,7 +349,7 @@ TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
   ASSERT_TRUE(flooder);
   const std::string flooder_id = flooder->header("mcp-session-id");
   json batch = json::array();
-  for (int i = 0; i < 5'000; ++i) {
+  for (int i = 0; i < 1'000; ++i) {
     batch.push_back(call_tool("activecampaign_get_many_tags", {{"Limit", 1}}, i));
   }
   HttpClient flood(server.port());
@@ -367,7 +371,7 @@ TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
   ASSERT_TRUE(flood_answer);
   const json replies = flood_answer->json();
   ASSERT_TRUE(replies.is_array());
-  ASSERT_EQ(replies.size(), 5'000u);
+  ASSERT_EQ(replies.size(), 1'000u);
   int busy = 0;
   for (const auto& reply : replies) {
     const auto& envelope = reply["result"]["structuredContent"];
@@ -377,7 +381,7 @@ TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
       ++busy;
     }
   }
-  EXPECT_GE(busy, 5'000 - 60);
+  EXPECT_GE(busy, 1'000 - 60);
 }
 
 TEST(E2eHttp, WrongContentTypeIs415) {

@@ -84,4 +84,14 @@ struct Completed {
 Completed run_to_completion(std::vector<std::string> arguments,
                             std::map<std::string, std::string> env = {});
 
+// Whether this build (and so the binary under test, built with the same flags) runs under a
+// sanitizer. Their runtimes keep freed memory in quarantine and add shadow memory, so figures of
+// resident memory only mean something without them; the sanitizer runs check the rest.
+constexpr bool kSanitizedBuild =
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    true;
+#else
+    false;
+#endif
+
 }  // namespace acmcp::e2e
