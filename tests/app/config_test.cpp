@@ -245,13 +245,17 @@ TEST_F(ConfigTest, HttpDefaultsApply) {
   EXPECT_EQ(result.config.session_idle_timeout_s, 1800);
   EXPECT_EQ(result.config.max_body_bytes, 1048576);
   EXPECT_EQ(result.config.max_connections, 256);
+  EXPECT_EQ(result.config.max_connections_per_client, 32);
+  EXPECT_EQ(result.config.max_sessions, 1000);
+  EXPECT_EQ(result.config.max_queued_calls, 50);
 }
 
 TEST_F(ConfigTest, EveryHttpFlagIsParsed) {
   const auto result =
       load({"--sandbox", "--transport", "http", "--host", "127.0.0.2", "--port", "0", "--stateless",
             "--allow-origin", "https://a.example.com", "--allow-origin=https://b.example.com",
-            "--session-idle-timeout", "60", "--max-body-bytes", "4096", "--max-connections", "8"});
+            "--session-idle-timeout", "60", "--max-body-bytes", "4096", "--max-connections", "8",
+            "--max-connections-per-client", "0", "--max-sessions", "7", "--max-queued-calls", "9"});
   ASSERT_TRUE(result.ok()) << result.error;
   EXPECT_EQ(result.config.host, "127.0.0.2");
   EXPECT_EQ(result.config.port, 0);
@@ -261,12 +265,16 @@ TEST_F(ConfigTest, EveryHttpFlagIsParsed) {
   EXPECT_EQ(result.config.session_idle_timeout_s, 60);
   EXPECT_EQ(result.config.max_body_bytes, 4096);
   EXPECT_EQ(result.config.max_connections, 8);
+  EXPECT_EQ(result.config.max_connections_per_client, 0);
+  EXPECT_EQ(result.config.max_sessions, 7);
+  EXPECT_EQ(result.config.max_queued_calls, 9);
 }
 
 TEST_F(ConfigTest, HttpKeysComeFromTheConfigFile) {
   const auto path = write_file(R"({"transport": "http", "host": "::1", "port": 9000,
       "stateless": true, "allowed_origins": ["https://app.example.com"],
       "session_idle_timeout": 120, "max_body_bytes": 2048, "max_connections": 3,
+      "max_connections_per_client": 2, "max_sessions": 5, "max_queued_calls": 4,
       "allow_unauthenticated": false})");
   const auto result = load({"--sandbox", "--config", path});
   ASSERT_TRUE(result.ok()) << result.error;
@@ -278,6 +286,9 @@ TEST_F(ConfigTest, HttpKeysComeFromTheConfigFile) {
   EXPECT_EQ(result.config.session_idle_timeout_s, 120);
   EXPECT_EQ(result.config.max_body_bytes, 2048);
   EXPECT_EQ(result.config.max_connections, 3);
+  EXPECT_EQ(result.config.max_connections_per_client, 2);
+  EXPECT_EQ(result.config.max_sessions, 5);
+  EXPECT_EQ(result.config.max_queued_calls, 4);
 }
 
 TEST_F(ConfigTest, HttpFlagsOverrideTheConfigFile) {
@@ -308,6 +319,9 @@ TEST_F(ConfigTest, InvalidHttpValuesAreRejected) {
            {"--session-idle-timeout", "0"},
            {"--max-body-bytes", "10"},
            {"--max-connections", "0"},
+           {"--max-connections-per-client", "-1"},
+           {"--max-sessions", "0"},
+           {"--max-queued-calls", "0"},
        }) {
     std::vector<std::string> line = {"--sandbox", "--transport", "http"};
     line.insert(line.end(), arguments.begin(), arguments.end());
