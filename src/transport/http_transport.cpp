@@ -62,8 +62,8 @@ bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, 
 
 // One accepted TCP connection. Everything here is touched only on the connection's strand.
 struct Connection : std::enable_shared_from_this<Connection> {
-  Connection(tcp::socket socket, asio::ip::address peer_address)
-      : stream(std::move(socket)), signal(stream.get_executor()), peer(std::move(peer_address)) {}
+  explicit Connection(tcp::socket socket)
+      : stream(std::move(socket)), signal(stream.get_executor()) {}
 
   // Called from any thread when an outbox this connection writes has news.
   void wake() {
@@ -73,7 +73,6 @@ struct Connection : std::enable_shared_from_this<Connection> {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   asio::steady_timer signal;  // its wait is cut short (cancelled) by wake()
-  asio::ip::address peer;
   // Between requests, or still reading a request's header: nothing of ours is lost by closing.
   // Read by the accept loop when it needs a slot, so atomic.
   std::atomic<bool> idle{true};
@@ -666,7 +665,9 @@ asio::awaitable<bool> handle_delete(Impl& impl, std::shared_ptr<Connection> conn
 std::optional<Response> refusal(Impl& impl, const Request& header) {
   const std::string_view target = header.target();
   const std::string_view path = target.substr(0, target.find('?'));
-  if (header.count(http::field::host) != 1) {
+  // RFC 9112: more than one Host, or none in HTTP/1.1, is a bad request.
+  const auto hosts = header.count(http::field::host);
+  if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
     return error_response(header, http::status::bad_request, kTransportError,
                           "Bad Request: a request needs exactly one Host header");
   }
@@ -908,7 +909,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Impl> impl) {
       asio::co_spawn(executor, refuse_busy(std::move(socket)), asio::detached);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket), peer);
+    auto connection = std::make_shared<Connection>(std::move(socket));
     std::uint64_t key;
     {
       std::lock_guard lock(impl->connections_mutex);
