@@ -63,6 +63,13 @@ json make_result(const json& id, json result) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }
 
+// A message's params, absent or null meaning none; a reference, since params can be large.
+const json& params_of(const json& message) {
+  static const json kNone = json::object();
+  const auto it = message.find("params");
+  return it == message.end() || it->is_null() ? kNone : *it;
+}
+
 // A raw_json id is an integer beyond 64 bits, kept as written (util::parse_json).
 bool valid_id(const json& id) { return id.is_string() || id.is_number() || util::is_raw_json(id); }
 
@@ -401,7 +408,7 @@ void Dispatcher::handle(const json& message, Reply reply) {
     }
     const std::string method = method_it->get<std::string>();
     if (method == "notifications/cancelled") {
-      const json params = message.value("params", json::object());
+      const json& params = params_of(message);
       if (params.is_object() && params.contains("requestId") && valid_id(params["requestId"])) {
         spdlog::debug(
             "client cancelled request {}: {}", params["requestId"].dump(),
@@ -432,8 +439,7 @@ void Dispatcher::handle(const json& message, Reply reply) {
     return fail(id, error_code::kInvalidRequest, "Invalid Request: method must be a string");
   }
   const std::string method = method_it->get<std::string>();
-  json params = message.value("params", json::object());
-  if (params.is_null()) params = json::object();
+  const json& params = params_of(message);
   if (!params.is_object()) {
     return fail(id, error_code::kInvalidParams, "Invalid params: params must be an object");
   }
@@ -464,7 +470,8 @@ void Dispatcher::handle(const json& message, Reply reply) {
     if (channel->takes_text()) {
       // Keys in the order json::dump() writes them, so both paths send the same bytes.
       const auto tools = state_.tools.tool_definitions_text();
-      std::string response = R"({"id":)" + id.dump() + R"(,"jsonrpc":"2.0","result":{"tools":)";
+      std::string response =
+          R"({"id":)" + util::compact_json(id) + R"(,"jsonrpc":"2.0","result":{"tools":)";
       response.reserve(response.size() + tools->size() + 2);
       response.append(*tools).append("}}");
       return channel->finish_text(response);
