@@ -1,7 +1,6 @@
 #include "util/json_parse.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -92,7 +91,7 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<json> {
 
 ParsedJson parse_json(std::string_view text, std::size_t max_depth) {
   ParsedJson parsed;
-  if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+  if (text.find('\0') != std::string_view::npos) {
     parsed.value = json(json::value_t::discarded);
     parsed.error = ParsedJson::Error::kSyntax;
     parsed.detail = "a raw NUL byte is not allowed in JSON text";

@@ -66,6 +66,7 @@ TEST(ParseJson, SyntaxErrorsAreSyntaxErrors) {
     EXPECT_EQ(parsed.error, Error::kSyntax) << text;
     EXPECT_TRUE(parsed.value.is_discarded()) << text;
   }
+  EXPECT_EQ(parse_json(std::string_view{}).error, Error::kSyntax);  // no data pointer at all
 }
 
 // nlohmann stops reading at a NUL byte and would accept what came before it.
