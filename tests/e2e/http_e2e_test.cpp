@@ -379,9 +379,13 @@ TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
       EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
                   HasSubstr("this server is busy: 50 requests of this client already wait"));
       ++busy;
+    } else {
+      EXPECT_EQ(envelope["StatusCode"], 200) << envelope;
     }
   }
-  EXPECT_GE(busy, 1'000 - 60);
+  // At most 50 wait at any moment; the others that got through started at 5 per second while the
+  // batch was being dispatched, which takes a few seconds in an instrumented build.
+  EXPECT_GE(busy, 800);
 }
 
 TEST(E2eHttp, WrongContentTypeIs415) {
