@@ -44,7 +44,6 @@ struct RateLimiter::State {
   Clock::time_point last{};               // the newest start
   std::map<std::uint64_t, std::deque<std::shared_ptr<Waiter>>> queues;
   std::deque<std::uint64_t> turns;  // callers with waiting requests, next to be served first
-  std::size_t queued = 0;
   bool pump_running = false;
 
   // The earliest start the window allows for a request arriving at `now`.
@@ -66,7 +65,6 @@ struct RateLimiter::State {
     const auto it = std::find(waiters.begin(), waiters.end(), waiter);
     if (it == waiters.end()) return;
     waiters.erase(it);
-    --queued;
     if (waiters.empty()) {
       queues.erase(queue);
       turns.erase(std::find(turns.begin(), turns.end(), caller));
@@ -102,7 +100,6 @@ asio::awaitable<void> pump(std::shared_ptr<RateLimiter::State> state) {
         } else {
           state->turns.push_back(caller);
         }
-        --state->queued;
         granted->granted = true;
         state->book(now);
       }
@@ -171,7 +168,6 @@ asio::awaitable<Admission> RateLimiter::acquire(std::uint64_t caller) {
     }
     if (queue.empty()) state_->turns.push_back(caller);
     queue.push_back(waiter);
-    ++state_->queued;
     start_pump = !std::exchange(state_->pump_running, true);
   }
   // Outside the lock: co_spawn may run the pump at once on this thread, and it takes the lock.
