@@ -630,22 +630,21 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
     co_return response;
   }
   auto parsed = util::parse_json(last.body);
-  if (parsed.error == util::ParsedJson::Error::kTooDeep) {
-    response.body = nullptr;
-    co_return finish_with_error("upstream answered HTTP " + std::to_string(response.status) +
-                                " with a body that is " + parsed.detail + "; refused");
-  }
-  response.body = std::move(parsed.value);
   if (!parsed) {
     response.body = nullptr;
-    std::string error = "upstream answered HTTP " + std::to_string(response.status) +
-                        " with a body that is not JSON";
+    std::string error =
+        "upstream answered HTTP " + std::to_string(response.status) + " with a body that is ";
+    if (parsed.error == util::ParsedJson::Error::kTooDeep) {
+      co_return finish_with_error(error + parsed.detail + "; refused");
+    }
+    error += "not JSON";
     // An HTML error page from a proxy is the usual case; saying so helps the reader.
     if (!last.content_type.empty() && last.content_type.find("json") == std::string::npos) {
       error += " (Content-Type " + last.content_type + ")";
     }
     co_return finish_with_error(std::move(error));
   }
+  response.body = std::move(parsed.value);
   const auto& token = impl->config.token;
   if (!token.empty() &&
       (last.body.find(token) != std::string::npos || last.body.find('\\') != std::string::npos)) {

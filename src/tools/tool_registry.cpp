@@ -322,7 +322,7 @@ boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json argu
         tracker->step(step, total, message);
       };
     }
-    ProgressUpstream upstream(impl_->upstream, tracker, call.caller);
+    ProgressUpstream upstream(impl_->upstream, tracker, caller);
     ToolContext context{upstream, std::move(call)};
     if (spec.handler.empty()) {
       envelope = co_await run_row(spec, spec.upstream, arguments, context);

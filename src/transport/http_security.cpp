@@ -118,14 +118,16 @@ bool OriginPolicy::host_allowed(std::string_view host) const {
 std::size_t WarningThrottle::note(Clock::time_point now) {
   std::lock_guard lock(mutex_);
   ++unreported_;
-  if (last_line_ && now - *last_line_ < interval_) return 0;
-  last_line_ = now;
-  return std::exchange(unreported_, 0);
+  return report_if_due(now);
 }
 
 std::size_t WarningThrottle::flush(Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  if (unreported_ == 0 || (last_line_ && now - *last_line_ < interval_)) return 0;
+  return unreported_ == 0 ? 0 : report_if_due(now);
+}
+
+std::size_t WarningThrottle::report_if_due(Clock::time_point now) {
+  if (last_line_ && now - *last_line_ < interval_) return 0;
   last_line_ = now;
   return std::exchange(unreported_, 0);
 }

@@ -61,6 +61,8 @@ class WarningThrottle {
   std::size_t flush(Clock::time_point now);
 
  private:
+  std::size_t report_if_due(Clock::time_point now);  // the lock is held
+
   std::mutex mutex_;
   Clock::duration interval_;
   std::optional<Clock::time_point> last_line_;

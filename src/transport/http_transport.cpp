@@ -662,9 +662,13 @@ asio::awaitable<bool> handle_delete(Impl& impl, std::shared_ptr<Connection> conn
 // The checks that need only the request's header: a request refused here gets its answer
 // before its body is read (a stranger's body is never held in memory), and the connection is
 // closed after it.
+std::string_view path_of(const Request& request) {
+  const std::string_view target = request.target();
+  return target.substr(0, target.find('?'));
+}
+
 std::optional<Response> refusal(Impl& impl, const Request& header) {
-  const std::string_view target = header.target();
-  const std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view path = path_of(header);
   // RFC 9112: more than one Host, or none in HTTP/1.1, is a bad request.
   const auto hosts = header.count(http::field::host);
   if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
@@ -706,8 +710,7 @@ std::optional<Response> refusal(Impl& impl, const Request& header) {
 // another.
 asio::awaitable<bool> handle(Impl& impl, std::shared_ptr<Connection> connection,
                              const Request& request) {
-  const std::string_view target = request.target();
-  const std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view path = path_of(request);
   if (path == "/healthz") {
     if (request.method() != http::verb::get) {
       auto response = make_response(request, http::status::method_not_allowed, "");
@@ -889,11 +892,13 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Impl> impl) {
     const auto peer = socket.remote_endpoint(ec).address();
     if (ec) continue;  // already gone
     std::string refused;
-    {
+    if (per_address_cap > 0) {
+      // find, not operator[]: a refused newcomer must not leave an entry behind.
       std::lock_guard lock(impl->connections_mutex);
-      const auto from_peer = impl->connections_per_address[peer];
-      if (per_address_cap > 0 && from_peer >= per_address_cap) {
-        refused = std::to_string(from_peer) + " already open from " + peer.to_string() +
+      const auto from_peer = impl->connections_per_address.find(peer);
+      if (from_peer != impl->connections_per_address.end() &&
+          from_peer->second >= per_address_cap) {
+        refused = std::to_string(from_peer->second) + " already open from " + peer.to_string() +
                   " (--max-connections-per-client)";
       }
     }
