@@ -4,15 +4,13 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <fstream>
 #include <regex>
 
 #include "http/http_client.hpp"
 #include "mcp_process.hpp"
-#include "sandbox/sandbox_server.hpp"
+#include "upstream_sandbox.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -695,39 +693,14 @@ class E2eHttpSlowUpstream : public testing::Test {
  protected:
   static constexpr auto kDelay = std::chrono::milliseconds(1500);
 
-  E2eHttpSlowUpstream() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {
-    sandbox::SandboxOptions options;
-    options.token = "slow-upstream-token";
-    sandbox_ = std::make_unique<sandbox::SandboxServer>(io_.get_executor(), options);
-    sandbox::Fault delay;
-    delay.kind = sandbox::Fault::Kind::Delay;
-    delay.method = "GET";
-    delay.path_prefix = "/tags";
-    delay.count = -1;
-    delay.delay = kDelay;
-    sandbox_->add_fault(delay);
-  }
-
-  ~E2eHttpSlowUpstream() override {
-    sandbox_->stop();
-    guard_.reset();
-    io_.stop();
-    thread_.join();
-  }
+  E2eHttpSlowUpstream() { upstream_.delay_gets("/tags", kDelay); }
 
   std::unique_ptr<HttpServer> start_server() {
-    return std::make_unique<HttpServer>(
-        std::vector<std::string>{},
-        std::map<std::string, std::string>{{"ACTIVECAMPAIGN_API_URL", sandbox_->base_url()},
-                                           {"ACTIVECAMPAIGN_API_TOKEN", "slow-upstream-token"},
-                                           {"ACTIVECAMPAIGN_MAX_RETRIES", "0"}},
-        /*sandbox=*/false);
+    return std::make_unique<HttpServer>(std::vector<std::string>{}, upstream_.environment(),
+                                        /*sandbox=*/false);
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
-  std::unique_ptr<sandbox::SandboxServer> sandbox_;
+  UpstreamSandbox upstream_{"slow-upstream-token"};
 };
 
 TEST_F(E2eHttpSlowUpstream, SigtermWithACallInFlightFinishesItAndExitsZero) {

@@ -4,12 +4,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <sstream>
 
 #include "mcp_process.hpp"
-#include "sandbox/sandbox_server.hpp"
+#include "upstream_sandbox.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -333,33 +331,13 @@ TEST(E2eSandbox, InvalidArgumentsGiveStatusMinusOne) {
 
 class E2eUpstream : public testing::Test {
  protected:
-  E2eUpstream() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {
-    sandbox::SandboxOptions options;
-    options.token = kSecretToken;
-    sandbox_ = std::make_unique<sandbox::SandboxServer>(io_.get_executor(), options);
-  }
-
-  ~E2eUpstream() override {
-    sandbox_->stop();
-    guard_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
   std::unique_ptr<McpProcess> start_server() {
-    auto server = std::make_unique<McpProcess>(
-        std::vector<std::string>{},
-        std::map<std::string, std::string>{{"ACTIVECAMPAIGN_API_URL", sandbox_->base_url()},
-                                           {"ACTIVECAMPAIGN_API_TOKEN", kSecretToken},
-                                           {"ACTIVECAMPAIGN_MAX_RETRIES", "0"}});
+    auto server = std::make_unique<McpProcess>(std::vector<std::string>{}, upstream_.environment());
     server->initialize();
     return server;
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
-  std::unique_ptr<sandbox::SandboxServer> sandbox_;
+  UpstreamSandbox upstream_{kSecretToken};
 };
 
 // An upstream (or anything between us and an http upstream) that answers with nesting deep
@@ -372,7 +350,7 @@ TEST_F(E2eUpstream, DeeplyNestedBodyIs500AndTheServerKeepsGoing) {
   deep.path_prefix = "/contacts";
   deep.count = -1;
   deep.body = R"({"contacts":)" + std::string(200'000, '[') + std::string(200'000, ']') + "}";
-  sandbox_->add_fault(deep);
+  upstream_.server().add_fault(deep);
   auto server = start_server();
   const json result =
       call_tool(*server, 1, "activecampaign_get_many_contacts", json::object())["result"];
@@ -390,15 +368,7 @@ class E2eSlowUpstream : public E2eUpstream {
  protected:
   static constexpr auto kDelay = std::chrono::milliseconds(1500);
 
-  E2eSlowUpstream() {
-    sandbox::Fault delay;
-    delay.kind = sandbox::Fault::Kind::Delay;
-    delay.method = "GET";
-    delay.path_prefix = "/contacts";
-    delay.count = -1;
-    delay.delay = kDelay;
-    sandbox_->add_fault(delay);
-  }
+  E2eSlowUpstream() { upstream_.delay_gets("/contacts", kDelay); }
 
   static void send_slow_call(McpProcess& server, const json& id) {
     server.send({{"jsonrpc", "2.0"},
