@@ -28,10 +28,12 @@ StoreResponse Store::create_pipeline(const json& body) {
   if (created.status >= 300) return created;
   auto id = created.body["dealGroup"]["id"].get<std::string>();
 
-  // Upstream gives every new pipeline these three stages (see the POST /dealGroups example).
+  // Upstream gives every new pipeline these three stages (see the POST /dealGroups example),
+  // without dates: their cdate and udate are null (POST, GET /dealGroups and GET
+  // /dealGroups/{id}) until an update sets udate.
   const ResourceSpec& stages = *find_resource("dealStages");
   const char* titles[] = {"To Contact", "In Contact", "Follow Up"};
-  const char* colors[] = {"18D499", "32B0FC", "F8A241"};
+  const char* colors[] = {"18D499", "32B0FC", "E6CE4B"};
   std::vector<long long> stage_ids;
   for (int i = 0; i < 3; ++i) {
     Row row = stages.defaults;
@@ -39,7 +41,11 @@ StoreResponse Store::create_pipeline(const json& body) {
     row["group"] = id;
     row["order"] = std::to_string(i + 1);
     row["color"] = colors[i];
-    stage_ids.push_back(insert(stages, std::move(row)));
+    long long stage_id = insert(stages, std::move(row));
+    Row& stored = tables_["dealStages"].rows[stage_id];
+    for (const auto& field : stages.created_fields) stored[field] = nullptr;
+    for (const auto& field : stages.updated_fields) stored[field] = nullptr;
+    stage_ids.push_back(stage_id);
   }
   auto number = parse_id(id).value_or(0);
   json out = {{"dealGroup", render(spec, tables_["dealGroups"].rows[number])},

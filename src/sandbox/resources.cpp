@@ -204,6 +204,9 @@ ResourceSpec lists() {
   s.cascade = {{"contactLists", "list"}};
   s.weight_order_param = "orders[name]";
   s.weight_field = "name";
+  // GET /lists and GET /lists/{id} show udate null on lists never updated; POST /lists shows
+  // udate equal to cdate.
+  s.updated_on_insert = false;
   return s;
 }
 

@@ -357,7 +357,11 @@ json Store::render(const ResourceSpec& spec, const Row& row) const {
   json links = json::object();
   for (const auto& relation : spec.links) links[relation] = link(spec.plural, id, relation);
   out["links"] = std::move(links);
-  for (const auto& [name, source] : spec.aliases) out[name] = row.value(source, json());
+  // A relation to id "0" is none: GET /ecomCustomers shows connection null for connectionid "0".
+  for (const auto& [name, source] : spec.aliases) {
+    json value = row.value(source, json());
+    out[name] = value == "0" ? json() : std::move(value);
+  }
   if (!spec.custom_field_owner.empty() && out.contains("fields") && out["fields"].is_array())
     for (auto& field : out["fields"])
       if (field.is_object()) field[spec.custom_field_owner] = id;
@@ -399,8 +403,13 @@ long long Store::insert(const ResourceSpec& spec, Row row) {
   row["id"] = std::to_string(id);
   for (const auto& field : spec.created_fields)
     if (is_blank(row.value(field, json()))) row[field] = now;
-  for (const auto& field : spec.updated_fields)
-    if (is_blank(row.value(field, json()))) row[field] = now;
+  for (const auto& field : spec.updated_fields) {
+    if (!spec.updated_on_insert) {
+      row[field] = nullptr;
+    } else if (is_blank(row.value(field, json()))) {
+      row[field] = now;
+    }
+  }
   if (row.contains("created_timestamp") && is_blank(row["created_timestamp"]))
     row["created_timestamp"] = row["updated_timestamp"] = utc_timestamp_now();
   table.rows[id] = std::move(row);
@@ -717,7 +726,13 @@ StoreResponse Store::create(const ResourceSpec& spec, const json& body) {
   long long id = insert(spec, std::move(row));
   json out = json::object();
   after_write(spec, id, input, out);
-  out[spec.singular] = render(spec, tables_[spec.plural].rows[id]);
+  json& created = out[spec.singular] = render(spec, tables_[spec.plural].rows[id]);
+  if (!spec.updated_on_insert && !spec.created_fields.empty())
+    for (const auto& field : spec.updated_fields)
+      created[field] = created.value(spec.created_fields.front(), json());
+  // POST /deals answers percent null when the body gave none (reads show "0").
+  if (spec.plural == "deals" && !(input.is_object() && input.contains("percent")))
+    created["percent"] = nullptr;
   if (spec.plural == "contacts")
     out["fieldValues"] =
         write_field_values(id, input.is_object() ? input.value("fieldValues", json()) : json());

@@ -65,6 +65,9 @@ struct ResourceSpec {
   std::string weight_field;
   std::vector<std::string> created_fields = {"cdate"};  // set to now on insert
   std::vector<std::string> updated_fields = {"udate"};  // set to now on insert and update
+  // false: updated_fields are null until the first update (a list's udate), though the create
+  // answer shows them equal to the first created field, as upstream's POST answer does.
+  bool updated_on_insert = true;
   // Rendered copies of stored fields, e.g. {"connection", "connectionid"} as upstream repeats them.
   std::vector<std::pair<std::string, std::string>> aliases;
   // Fields holding the id of a row of another resource: a missing row -> 422 related_missing.

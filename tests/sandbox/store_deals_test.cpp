@@ -32,6 +32,35 @@ TEST_F(DealsStore, CreatePipelineGetsThreeDefaultStagesSideloaded) {
   EXPECT_TRUE(r.body["dealGroupUsers"].is_array());
 }
 
+// The OpenAPI examples of POST, GET /dealGroups and GET /dealGroups/{id} show the default stages
+// without dates (cdate and udate null) and Follow Up in E6CE4B.
+TEST_F(DealsStore, DefaultStagesOfANewPipelineHaveNullDatesUntilUpdated) {
+  auto r = post("/dealGroups", {{"dealGroup", {{"title", "Partners"}, {"currency", "usd"}}}});
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(r.body["dealStages"].size(), 3u);
+  for (const auto& stage : r.body["dealStages"]) {
+    EXPECT_TRUE(stage["cdate"].is_null()) << stage.dump();
+    EXPECT_TRUE(stage["udate"].is_null()) << stage.dump();
+  }
+  EXPECT_EQ(r.body["dealStages"][2]["color"], "E6CE4B");
+  EXPECT_TRUE(r.body["dealGroup"]["cdate"].is_string());
+  for (const auto& stage : get("/dealGroups/2").body["dealStages"]) {
+    EXPECT_TRUE(stage["cdate"].is_null());
+    EXPECT_TRUE(stage["udate"].is_null());
+  }
+  EXPECT_TRUE(get("/dealStages/4").body["dealStage"]["udate"].is_null());
+
+  auto updated = put("/dealStages/4", {{"dealStage", {{"title", "First call"}}}});
+  ASSERT_EQ(updated.status, 200);
+  EXPECT_TRUE(updated.body["dealStage"]["cdate"].is_null());
+  EXPECT_TRUE(updated.body["dealStage"]["udate"].is_string());
+  // A stage created on its own has both dates, as do the seeded ones.
+  auto created = post("/dealStages", {{"dealStage", {{"title", "Won"}, {"group", "2"}}}});
+  EXPECT_TRUE(created.body["dealStage"]["cdate"].is_string());
+  EXPECT_TRUE(created.body["dealStage"]["udate"].is_string());
+  EXPECT_TRUE(get("/dealStages/1").body["dealStage"]["cdate"].is_string());
+}
+
 TEST_F(DealsStore, CreatePipelineWithoutTitleIs422) {
   auto r = post("/dealGroups", {{"dealGroup", {{"currency", "usd"}}}});
   ASSERT_EQ(r.status, 422);
@@ -171,6 +200,17 @@ TEST_F(DealsStore, CreateDealAnswers201WithStringsLowercaseCurrencyAndSideloads)
   EXPECT_EQ(d["links"]["notes"], "http://sandbox.test/api/3/deals/2/notes");
   EXPECT_EQ(r.body["contacts"][0]["id"], "2");
   EXPECT_EQ(r.body["dealStages"][0]["id"], "1");
+}
+
+// POST /deals answers percent null when the body gave none (the OpenAPI example); reads say "0".
+TEST_F(DealsStore, CreateDealWithoutPercentAnswersNullPercent) {
+  auto r = post("/deals", new_deal({}));
+  ASSERT_EQ(r.status, 201);
+  EXPECT_TRUE(r.body["deal"]["percent"].is_null());
+  EXPECT_TRUE(r.body["deal"]["nextdate"].is_null());
+  EXPECT_TRUE(r.body["deal"]["winProbability"].is_null());
+  EXPECT_TRUE(r.body["deal"]["winProbabilityMdate"].is_null());
+  EXPECT_EQ(get("/deals/2").body["deal"]["percent"], "0");
 }
 
 TEST_F(DealsStore, CreateDealWithoutTitleValueCurrencyNamesEach) {

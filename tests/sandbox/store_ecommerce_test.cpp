@@ -54,6 +54,18 @@ TEST_F(EcommerceStore, CreateCustomerAnswers201WithConnectionAlias) {
   EXPECT_EQ(c["links"]["orders"], "http://sandbox.test/api/3/ecomCustomers/2/orders");
 }
 
+// GET /ecomCustomers shows the customer of connection "0" (all stores) with connection null.
+TEST_F(EcommerceStore, CustomerOfConnectionZeroHasNullConnection) {
+  auto r = post("/ecomCustomers",
+                {{"ecomCustomer",
+                  {{"connectionid", "0"}, {"externalid", "0"}, {"email", "bob@example.com"}}}});
+  ASSERT_EQ(r.status, 201);
+  EXPECT_EQ(r.body["ecomCustomer"]["connectionid"], "0");
+  EXPECT_TRUE(r.body["ecomCustomer"]["connection"].is_null());
+  EXPECT_TRUE(get("/ecomCustomers/2").body["ecomCustomer"]["connection"].is_null());
+  EXPECT_EQ(get("/ecomCustomers/1").body["ecomCustomer"]["connection"], "1");
+}
+
 TEST_F(EcommerceStore, CreateCustomerNeedsEmailExternalIdAndConnection) {
   auto r = post("/ecomCustomers", {{"ecomCustomer", json::object()}});
   ASSERT_EQ(r.status, 422);

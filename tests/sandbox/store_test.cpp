@@ -588,6 +588,23 @@ TEST_F(StoreTest, CreateListAnswers200WithDefaults) {
   EXPECT_EQ(r.body["list"]["send_last_broadcast"], "0");
 }
 
+// GET /lists and GET /lists/{id} show udate null on lists never updated; the POST /lists example
+// shows udate equal to cdate.
+TEST_F(StoreTest, ListUdateIsNullUntilTheListIsUpdated) {
+  auto r = post("/lists", list_body("Product Updates", "product-updates"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body["list"]["cdate"].is_string());
+  EXPECT_EQ(r.body["list"]["udate"], r.body["list"]["cdate"]);
+  EXPECT_TRUE(get("/lists/2").body["list"]["udate"].is_null());
+  EXPECT_TRUE(get("/lists/1").body["list"]["udate"].is_null());  // the seeded one too
+  for (const auto& list : get("/lists").body["lists"]) EXPECT_TRUE(list["udate"].is_null());
+
+  auto updated = put("/lists/2", {{"list", {{"name", "Weekly Updates"}}}});
+  ASSERT_EQ(updated.status, 200);
+  EXPECT_TRUE(updated.body["list"]["udate"].is_string());
+  EXPECT_TRUE(get("/lists/2").body["list"]["udate"].is_string());
+}
+
 TEST_F(StoreTest, CreateListWithoutRequiredFieldsNamesEachOne) {
   auto r = post("/lists", {{"list", {{"name", "Only a name"}}}});
   ASSERT_EQ(r.status, 422);
