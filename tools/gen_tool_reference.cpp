@@ -24,10 +24,6 @@ struct SchemaFile {
   json document;     // {"resource": ..., "tools": [...]}
 };
 
-// Every tool description ends with this summary of the envelope; the reference explains the
-// envelope once at the top instead.
-constexpr std::string_view kEnvelopeSentence = " Returns the envelope {";
-
 // Parameters are listed to any depth; the data only two levels deep, enough to say what it holds.
 constexpr int kParameterLevels = 16;
 constexpr int kDataLevels = 2;
@@ -155,7 +151,37 @@ void nested_rows(const json& schema, const std::string& path, int levels, Cells 
   }
 }
 
-std::string parameters_section(const json& input_schema) {
+// Adds what `extra` says of each property to `target`, to any depth (a nested shape the server
+// checks but does not serve, kept in a top-level allOf branch).
+void merge_shape(json& target, const json& extra) {
+  for (const auto& [key, value] : extra.items()) {
+    if (value.is_object() && target.contains(key) && target[key].is_object()) {
+      merge_shape(target[key], value);
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+std::string parameters_section(const json& served_schema) {
+  // allOf branches that only describe properties are shown as the rows of those properties.
+  json input_schema = served_schema;
+  if (input_schema.contains("allOf")) {
+    json kept = json::array();
+    for (const auto& branch : input_schema.at("allOf")) {
+      if (branch.size() == 1 && branch.contains("properties")) {
+        json shape = {{"properties", branch.at("properties")}};
+        merge_shape(input_schema, shape);
+      } else {
+        kept.push_back(branch);
+      }
+    }
+    if (kept.empty()) {
+      input_schema.erase("allOf");
+    } else {
+      input_schema["allOf"] = kept;
+    }
+  }
   std::string rows;
   nested_rows(
       input_schema, "", kParameterLevels,
@@ -232,13 +258,7 @@ std::string marks(const json& annotations) {
   return out.empty() ? "none" : out;
 }
 
-std::string description_of(const json& tool) {
-  std::string description = tool.at("description").get<std::string>();
-  if (auto at = description.find(kEnvelopeSentence); at != std::string::npos) {
-    description.erase(at);
-  }
-  return text(description);
-}
+std::string description_of(const json& tool) { return text(tool.at("description").get<std::string>()); }
 
 std::string introduction() {
   using acmcp::tools::kCompleted, acmcp::tools::kInvalidInput, acmcp::tools::kNoResponse;
@@ -268,8 +288,12 @@ std::string introduction() {
       << "| " << kNoResponse
       << " | no usable answer (timeout, refused or reset connection, TLS failure, body not "
          "JSON); the call may be retried |\n\n"
-      << "The tool descriptions served to clients end with a sentence summarising this envelope; "
-         "it is left out below. Integer parameters also accept numeric strings and booleans "
+      << "The server explains this envelope once, in its `instructions`; tool descriptions do "
+         "not repeat it. The inputSchema served to clients leaves out top-level combinators "
+         "(`allOf`, `if`/`then`, `not`, ...), which some clients refuse; the server still "
+         "checks them, each description says its cross-field rules in words, and this reference "
+         "shows the nested shapes they hold as parameter rows. Any typed field inside the data "
+         "may also be null. Integer parameters also accept numeric strings and booleans "
          "accept \"true\"/\"false\". A nested parameter (`Parent[].child`) marked required is "
          "required within its parent. ActiveCampaign paths are relative to "
          "`https://ACCOUNT.api-us1.com/api/3`.\n\n";
@@ -281,7 +305,7 @@ std::string render_reference(const std::vector<SchemaFile>& files) {
   out += "## Tools\n\n";
   for (const auto& file : files) {
     out += "**" + file.document.at("resource").get<std::string>() + "** (`schemas/" + file.name +
-           "`)\n\n| Tool | Title | Read-only | Destructive | Idempotent |\n|---|---|---|---|---|\n";
+           "`, toolset `" + file.document.at("toolset").get<std::string>() + "`)\n\n| Tool | Title | Read-only | Destructive | Idempotent |\n|---|---|---|---|---|\n";
     for (const auto& tool : file.document.at("tools")) {
       const std::string name = tool.at("name").get<std::string>();
       const json& hints = tool.at("annotations");

@@ -66,7 +66,7 @@ fi
 exchange=$(printf '%s\n' \
   '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"prove-fresh-debian","version":"1"}}}' \
   '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
-  '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"activecampaign_get_many_tags","arguments":{"Limit":2}}}')
+  '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_many_tags","arguments":{"Limit":2}}}')
 answered() { grep -q '"id":2' "$1" && grep -q '"StatusCode":200' "$1"; }
 
 started=$SECONDS

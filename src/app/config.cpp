@@ -29,7 +29,7 @@ struct Setting {
 };
 using Layer = std::map<std::string, Setting>;
 
-constexpr std::array<const char*, 22> kFileKeys = {"api_url",
+constexpr std::array<const char*, 29> kFileKeys = {"api_url",
                                                    "api_token",
                                                    "timeout_ms",
                                                    "max_retries",
@@ -50,13 +50,20 @@ constexpr std::array<const char*, 22> kFileKeys = {"api_url",
                                                    "max_connections",
                                                    "max_connections_per_client",
                                                    "max_sessions",
-                                                   "max_queued_calls"};
+                                                   "max_queued_calls",
+                                                   "tool_prefix",
+                                                   "toolsets",
+                                                   "tools",
+                                                   "exclude_tools",
+                                                   "read_only",
+                                                   "result_format",
+                                                   "max_result_chars"};
 
 struct EnvironmentVariable {
   const char* name;
   const char* key;
 };
-constexpr std::array<EnvironmentVariable, 9> kEnvironment = {{
+constexpr std::array<EnvironmentVariable, 16> kEnvironment = {{
     {"ACTIVECAMPAIGN_API_URL", "api_url"},
     {"ACTIVECAMPAIGN_API_TOKEN", "api_token"},
     {"ACTIVECAMPAIGN_TIMEOUT_MS", "timeout_ms"},
@@ -64,6 +71,13 @@ constexpr std::array<EnvironmentVariable, 9> kEnvironment = {{
     {"ACTIVECAMPAIGN_MAX_RPS", "max_rps"},
     {"ACTIVECAMPAIGN_CA_FILE", "ca_file"},
     {"ACTIVECAMPAIGN_MAX_BODY_BYTES", "upstream_max_body_bytes"},
+    {"ACTIVECAMPAIGN_TOOL_PREFIX", "tool_prefix"},
+    {"ACTIVECAMPAIGN_TOOLSETS", "toolsets"},
+    {"ACTIVECAMPAIGN_TOOLS", "tools"},
+    {"ACTIVECAMPAIGN_EXCLUDE_TOOLS", "exclude_tools"},
+    {"ACTIVECAMPAIGN_READ_ONLY", "read_only"},
+    {"ACTIVECAMPAIGN_RESULT_FORMAT", "result_format"},
+    {"ACTIVECAMPAIGN_MAX_RESULT_CHARS", "max_result_chars"},
     {"LOG_LEVEL", "log_level"},
     // The bearer token itself; a file may only name where the token is (auth_token_file).
     {"MCP_AUTH_TOKEN", "auth_token"},
@@ -74,6 +88,7 @@ const std::map<std::string, std::string> kSwitches = {
     {"--sandbox", "sandbox"},
     {"--stateless", "stateless"},
     {"--allow-unauthenticated", "allow_unauthenticated"},
+    {"--read-only", "read_only"},
 };
 const std::map<std::string, std::string> kValueFlags = {
     {"--transport", "transport"},
@@ -89,6 +104,12 @@ const std::map<std::string, std::string> kValueFlags = {
     {"--max-connections-per-client", "max_connections_per_client"},
     {"--max-sessions", "max_sessions"},
     {"--max-queued-calls", "max_queued_calls"},
+    {"--tool-prefix", "tool_prefix"},
+    {"--toolsets", "toolsets"},
+    {"--tools", "tools"},
+    {"--exclude-tools", "exclude_tools"},
+    {"--result-format", "result_format"},
+    {"--max-result-chars", "max_result_chars"},
 };
 
 constexpr std::array<const char*, 8> kLogLevels = {"trace",   "debug", "info",     "warn",
@@ -112,6 +133,39 @@ std::optional<double> as_number(const json& value) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return number;
+}
+
+// A list setting: a JSON array of strings, or one string of comma-separated names (as flags and
+// environment variables give it). Blanks around names are ignored; empty names are dropped.
+std::optional<std::vector<std::string>> name_list(const json& value) {
+  std::vector<std::string> names;
+  auto add = [&](std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    if (!text.empty()) names.emplace_back(text);
+  };
+  if (value.is_string()) {
+    std::string_view text = value.get_ref<const std::string&>();
+    for (std::size_t comma; (comma = text.find(',')) != std::string_view::npos;) {
+      add(text.substr(0, comma));
+      text.remove_prefix(comma + 1);
+    }
+    add(text);
+  } else if (value.is_array()) {
+    for (const auto& item : value) {
+      if (!item.is_string()) return std::nullopt;
+      add(item.get_ref<const std::string&>());
+    }
+  } else {
+    return std::nullopt;
+  }
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
 }
 
 bool valid_host(const std::string& host) {
@@ -224,6 +278,47 @@ std::string apply(Config& config, const std::string& key, const Setting& setting
   if (key == "max_queued_calls") {
     return integer(config.max_queued_calls, 1, 100000, "a whole number from 1 to 100000");
   }
+  if (key == "tool_prefix") {
+    // Tool names stay within [A-Za-z0-9_.-] and short enough for clients that add their own.
+    if (!value.is_string() || value.get_ref<const std::string&>().size() > 24 ||
+        value.get_ref<const std::string&>().find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+            std::string::npos) {
+      return invalid(key, setting, "is not up to 24 of the characters A-Z a-z 0-9 _ . -");
+    }
+    config.tool_prefix = value.get<std::string>();
+    return {};
+  }
+  if (key == "toolsets" || key == "tools" || key == "exclude_tools") {
+    auto names = name_list(value);
+    if (!names) return invalid(key, setting, "is not a list of names");
+    if (key == "toolsets") {
+      for (const auto& name : *names) {
+        if (std::find(toolset_names().begin(), toolset_names().end(), name) ==
+            toolset_names().end()) {
+          return invalid(key, setting,
+                         "names an unknown toolset \"" + name + "\" (toolsets: " +
+                             joined(toolset_names()) + ")");
+        }
+      }
+      config.toolsets = std::move(*names);
+    } else {
+      (key == "tools" ? config.tools : config.exclude_tools) = std::move(*names);
+    }
+    return {};
+  }
+  if (key == "read_only") return boolean(config.read_only);
+  if (key == "result_format") {
+    if (value != "compact" && value != "full") {
+      return invalid(key, setting, "is not a result format (compact or full)");
+    }
+    config.full_results = value == "full";
+    return {};
+  }
+  if (key == "max_result_chars") {
+    return integer(config.max_result_chars, 0, 1 << 30,
+                   "a whole number of characters (0 = no limit)");
+  }
   if (key == "allowed_origins") {
     if (!value.is_array()) return invalid(key, setting, "is not an array of origins");
     std::vector<std::string> origins;
@@ -308,6 +403,12 @@ std::string check_http(Config& config) {
 
 }  // namespace
 
+const std::vector<std::string>& toolset_names() {
+  static const std::vector<std::string> names = {"contacts", "lists",  "tags",
+                                                 "accounts", "deals", "ecommerce"};
+  return names;
+}
+
 bool is_loopback_host(const std::string& host) {
   if (host == "localhost") return true;
   std::string bare = host;
@@ -380,7 +481,7 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
       return {Action::Serve, {}, "unknown argument " + arguments[i] + " (see --help)"};
     }
   }
-  if (result.action == Action::Version || result.action == Action::ListTools) return result;
+  if (result.action == Action::Version) return result;
 
   Layer file;
   if (config_path) {
@@ -405,6 +506,8 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
     }
   }
 
+  // --list-tools only needs the settings that choose the tools.
+  if (result.action == Action::ListTools) return result;
   if (result.config.transport == "http") {
     if (auto error = check_http(result.config); !error.empty()) {
       result.error = std::move(error);

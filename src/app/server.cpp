@@ -79,9 +79,21 @@ std::shared_ptr<mcp::ClientLogSink> setup_logging(const std::string& level) {
   return client_sink;
 }
 
-int list_tools() {
+tools::ToolSettings tool_settings(const Config& config) {
+  tools::ToolSettings settings;
+  settings.prefix = config.tool_prefix;
+  settings.toolsets = config.toolsets;
+  settings.tools = config.tools;
+  settings.exclude_tools = config.exclude_tools;
+  settings.read_only = config.read_only;
+  settings.full_results = config.full_results;
+  settings.max_result_chars = static_cast<std::size_t>(config.max_result_chars);
+  return settings;
+}
+
+int list_tools(const Config& config) {
   OfflineUpstream upstream;
-  tools::ToolRegistry registry(upstream);
+  tools::ToolRegistry registry(upstream, tool_settings(config));
   for (const auto& tool : registry.tool_definitions()) {
     std::cout << tool.value("name", "") << '\t' << tool.value("title", "") << '\n';
   }
@@ -94,14 +106,19 @@ int list_tools() {
 // 45 M), and initialize does not need it. The first call that needs the tools waits for it.
 class DeferredTools final : public mcp::ToolProvider {
  public:
-  explicit DeferredTools(ac::Upstream& upstream)
-      : built_(std::async(std::launch::async, [&upstream] { return build(upstream); }).share()) {}
+  DeferredTools(ac::Upstream& upstream, tools::ToolSettings settings)
+      : built_(std::async(std::launch::async, [&upstream, settings = std::move(settings)] {
+                 return build(upstream, settings);
+               }).share()) {}
 
   const nlohmann::json& tool_definitions() const override { return registry().tool_definitions(); }
   std::shared_ptr<const std::string> tool_definitions_text() const override {
     return registry().tool_definitions_text();
   }
   bool has_tool(std::string_view name) const override { return registry().has_tool(name); }
+  std::string unavailable_reason(std::string_view name) const override {
+    return registry().unavailable_reason(name);
+  }
   // Its thread logs through the client log sink, so it must finish before the transport goes.
   void wait() const { built_.wait(); }
   asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
@@ -110,11 +127,17 @@ class DeferredTools final : public mcp::ToolProvider {
   }
 
  private:
-  static std::unique_ptr<tools::ToolRegistry> build(ac::Upstream& upstream) {
+  static std::unique_ptr<tools::ToolRegistry> build(ac::Upstream& upstream,
+                                                    const tools::ToolSettings& settings) {
     try {
-      auto registry = std::make_unique<tools::ToolRegistry>(upstream);
-      spdlog::info("{} tools loaded", registry->tool_definitions().size());
+      auto registry = std::make_unique<tools::ToolRegistry>(upstream, settings);
+      spdlog::info("{} tools served", registry->tool_definitions().size());
       return registry;
+    } catch (const std::invalid_argument& e) {
+      // A tool name in the settings that does not exist (serve() waits for this check).
+      spdlog::critical("invalid configuration: {}", e.what());
+      spdlog::default_logger()->flush();
+      std::_Exit(kExitBadConfig);
     } catch (const std::exception& e) {
       // Inconsistent embedded schemas are a broken build: nothing useful can run.
       spdlog::critical("fatal: {}", e.what());
@@ -285,7 +308,11 @@ int serve(const Config& config) {
       return kExitBadConfig;
     }
     services->upstream = std::make_unique<MeteredUpstream>(*services->client, services->metrics);
-    services->registry = std::make_unique<DeferredTools>(*services->upstream);
+    services->registry =
+        std::make_unique<DeferredTools>(*services->upstream, tool_settings(config));
+    // Named tools are checked while loading: an unknown one must stop the server before it
+    // serves anything.
+    if (!config.tools.empty() || !config.exclude_tools.empty()) services->registry->wait();
     services->tools = std::make_unique<MeteredTools>(*services->registry, services->metrics);
 
     spdlog::info("activecampaign-mcp {} ready ({}), {} worker threads", ACMCP_VERSION,
@@ -328,10 +355,13 @@ int run(int argc, char** argv) {
         std::cout << program << ' ' << ACMCP_VERSION << '\n';
         return 0;
       case Action::ListTools:
-        return list_tools();
+        return list_tools(result.config);
       case Action::Serve:
         return serve(result.config);
     }
+  } catch (const std::invalid_argument& e) {  // settings naming a tool that does not exist
+    std::cerr << program << ": " << e.what() << '\n';
+    return kExitBadConfig;
   } catch (const std::exception& e) {
     std::cerr << program << ": " << e.what() << '\n';
   }

@@ -49,6 +49,9 @@ class MeteredTools final : public mcp::ToolProvider {
     return inner_.tool_definitions_text();
   }
   bool has_tool(std::string_view name) const override { return inner_.has_tool(name); }
+  std::string unavailable_reason(std::string_view name) const override {
+    return inner_.unavailable_reason(name);
+  }
   boost::asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
                                                    mcp::ToolCallContext context) override;
 

@@ -557,7 +557,10 @@ void Dispatcher::start_tool_call(const json& id, const json& params,
     return fail("Invalid params: name must be a string naming a tool");
   }
   std::string name = name_it->get<std::string>();
-  if (!state_.tools.has_tool(name)) return fail("Unknown tool: " + name);
+  if (!state_.tools.has_tool(name)) {
+    const std::string reason = state_.tools.unavailable_reason(name);
+    return fail(reason.empty() ? "Unknown tool: " + name : reason);
+  }
   json arguments = json::object();
   if (const auto args_it = params.find("arguments");
       args_it != params.end() && !args_it->is_null()) {

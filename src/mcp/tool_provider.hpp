@@ -33,6 +33,9 @@ class ToolProvider {
     return std::make_shared<const std::string>(tool_definitions().dump());
   }
   virtual bool has_tool(std::string_view name) const = 0;
+  // Why a tool that exists is not served (a setting hides it), as a sentence for the caller's
+  // error; "" when the name is simply unknown.
+  virtual std::string unavailable_reason(std::string_view) const { return {}; }
   // Returns a CallToolResult: {content: [{type: text, text}], structuredContent, isError}.
   // Never throws for bad arguments or upstream failures (those are envelopes).
   virtual boost::asio::awaitable<nlohmann::json> call_tool(std::string name,

@@ -83,7 +83,7 @@ boost::asio::awaitable<Envelope> get_ecommerce_customer(const ToolSpec& spec, co
     envelope.data = spec.empty_data;
     envelope.error_message = spec.title + " failed: no ecommerce customer has the email " + email +
                              ". Check the address, or list customers with "
-                             "activecampaign_get_ecommerce_customers.";
+                             "get_ecommerce_customers.";
     co_return envelope;
   }
   envelope.data = *match;

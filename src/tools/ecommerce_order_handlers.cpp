@@ -62,7 +62,7 @@ boost::asio::awaitable<Envelope> get_ecommerce_orders(const ToolSpec& spec, cons
     envelope.error_message =
         customer_ids.empty()
             ? spec.title + " failed: no ecommerce customer has the external ID " + external_id +
-                  ". Check it, or pass CustomerId (from activecampaign_get_ecommerce_customers)."
+                  ". Check it, or pass CustomerId (from get_ecommerce_customers)."
             : spec.title + " failed: the external ID " + external_id + " belongs to " +
                   std::to_string(customer_ids.size()) + " ecommerce customers (IDs " +
                   joined(customer_ids) + ", on different stores); pass one of them as CustomerId.";

@@ -63,11 +63,10 @@ std::vector<std::string> placeholders(const std::string& text) {
   return names;
 }
 
-// activecampaign_<one or more of a-z 0-9 _>
+// snake_case: a-z first, then a-z 0-9 _.
 bool valid_tool_name(std::string_view name) {
-  constexpr std::string_view kPrefix = "activecampaign_";
-  if (!name.starts_with(kPrefix) || name.size() == kPrefix.size()) return false;
-  return std::all_of(name.begin() + kPrefix.size(), name.end(), [](char c) {
+  if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
@@ -155,45 +154,95 @@ void check_row(const json& row, const std::string& where, const json* input_sche
   }
 }
 
+// Anything ActiveCampaign sends may be null unless its API guarantees otherwise, and the official
+// clients reject a result that does not match: every typed field inside the data also takes null.
+// Array items stay as written (a page holds records, not nulls).
+void allow_nulls(json& schema, bool top) {
+  if (!schema.is_object()) return;
+  if (!top) {
+    if (auto type = schema.find("type"); type != schema.end()) {
+      if (type->is_string()) *type = json::array({*type});
+      if (type->is_array() && std::find(type->begin(), type->end(), "null") == type->end()) {
+        type->push_back("null");
+      }
+    }
+  }
+  if (auto properties = schema.find("properties"); properties != schema.end()) {
+    for (auto& [name, property] : properties->items()) allow_nulls(property, false);
+  }
+  if (auto items = schema.find("items"); items != schema.end()) allow_nulls(*items, true);
+}
+
+// The envelope around the data. What the four keys mean is said once, in the server's
+// instructions, rather than in all 63 schemas.
 json output_schema(const ToolSpec& spec) {
   json data_schema = spec.data_schema;
+  allow_nulls(data_schema, true);
   json empty = spec.empty_data;
-  if (schema::coerce_and_validate(spec.data_schema, empty)) {
+  if (schema::coerce_and_validate(data_schema, empty)) {
     data_schema =
         json{{"anyOf", json::array({std::move(data_schema), json{{"const", spec.empty_data}}})}};
   }
-  if (!data_schema.contains("description")) {
-    data_schema["description"] =
-        "The business data on success; " + spec.empty_data.dump() + " on failure.";
+  return json{{"type", "object"},
+              {"properties",
+               {{spec.data_key, std::move(data_schema)},
+                {"OriginalStatusCode", {{"type", "integer"}}},
+                {"StatusCode", {{"type", "integer"}, {"enum", {kInvalidInput, kCompleted, kNoResponse}}}},
+                {"ErrorMessage", {{"type", "string"}}}}},
+              {"required", {spec.data_key, "OriginalStatusCode", "StatusCode", "ErrorMessage"}}};
+}
+
+// What a client sees of an inputSchema: the properties, without top-level combinators, which some
+// clients answer by dropping the tool. The server still validates with the whole schema, and each
+// description says its cross-field rules in words.
+json served_input_schema(const json& schema) {
+  json served = schema;
+  for (const char* keyword : {"allOf", "anyOf", "oneOf", "if", "then", "else", "not",
+                              "dependentRequired", "dependentSchemas"}) {
+    served.erase(keyword);
   }
-  return json{
-      {"type", "object"},
-      {"properties",
-       {{spec.data_key, std::move(data_schema)},
-        {"OriginalStatusCode",
-         {{"type", "integer"},
-          {"description",
-           "HTTP status of the last ActiveCampaign response; 0 when none came back."}}},
-        {"StatusCode",
-         {{"type", "integer"},
-          {"enum", {kInvalidInput, kCompleted, kNoResponse}},
-          {"description",
-           "-1 invalid arguments (nothing sent); 200 ActiveCampaign answered (check "
-           "ErrorMessage); 500 no usable answer (timeout, connection or TLS failure; may "
-           "retry)."}}},
-        {"ErrorMessage",
-         {{"type", "string"}, {"description", "Empty on success; otherwise what went wrong."}}}}},
-      {"required", {spec.data_key, "OriginalStatusCode", "StatusCode", "ErrorMessage"}},
-      {"additionalProperties", false}};
+  if (served.contains("required") && served["required"].empty()) served.erase("required");
+  return served;
+}
+
+// The hints that differ from the MCP defaults (readOnlyHint false, destructiveHint true,
+// idempotentHint false, openWorldHint true); readOnlyHint always, so no client has to know the
+// defaults to tell a read from a write.
+json served_annotations(const json& annotations) {
+  json served = {{"readOnlyHint", annotations["readOnlyHint"]}};
+  if (!annotations["readOnlyHint"].get<bool>()) {
+    if (!annotations["destructiveHint"].get<bool>()) served["destructiveHint"] = false;
+    if (annotations["idempotentHint"].get<bool>()) served["idempotentHint"] = true;
+  }
+  if (!annotations["openWorldHint"].get<bool>()) served["openWorldHint"] = false;
+  return served;
+}
+
+// A get-many tool pages with Offset and returns its records in one array: the data itself or
+// the one array-typed property of the data, whose name goes to `records_key`.
+bool is_paged(const ToolSpec& spec, std::string& records_key) {
+  if (!spec.input_schema["properties"].contains("Offset")) return false;
+  if (spec.data_schema.value("type", "") == "array") return true;
+  const auto properties = spec.data_schema.find("properties");
+  if (properties == spec.data_schema.end()) return false;
+  int arrays = 0;
+  for (const auto& [name, property] : properties->items()) {
+    if (property.is_object() && property.value("type", json()) == "array") {
+      records_key = name;
+      ++arrays;
+    }
+  }
+  return arrays == 1;
 }
 
 // Takes the large parts (schemas, rows) out of `entry` instead of copying them.
-ToolSpec load_entry(json& entry, const std::string& file) {
+ToolSpec load_entry(json& entry, const std::string& file, const std::string& toolset) {
   if (!entry.is_object()) fail(file, "every entry of \"tools\" must be an object");
   ToolSpec spec;
+  spec.toolset = toolset;
   spec.name = non_empty_string(entry, "name", file);
   const std::string where = file + ": " + spec.name;
-  if (!valid_tool_name(spec.name)) fail(where, "name must be activecampaign_<snake_case>");
+  if (!valid_tool_name(spec.name)) fail(where, "name must be snake_case");
   spec.title = non_empty_string(entry, "title", where);
   const std::string description = non_empty_string(entry, "description", where);
   member(entry, "annotations", json::value_t::object, where);
@@ -201,6 +250,7 @@ ToolSpec load_entry(json& entry, const std::string& file) {
   for (const char* hint : {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
     member(annotations, hint, json::value_t::boolean, where);
   }
+  spec.read_only = annotations["readOnlyHint"].get<bool>();
   member(entry, "inputSchema", json::value_t::object, where);
   spec.input_schema = std::move(entry["inputSchema"]);
   check_input_schema(spec.input_schema, where);
@@ -226,43 +276,144 @@ ToolSpec load_entry(json& entry, const std::string& file) {
       fail(where, "handler \"" + spec.handler + "\" does not exist");
     }
   }
+  spec.paged = is_paged(spec, spec.records_key);
   spec.definition = json{{"name", spec.name},
                          {"title", spec.title},
                          {"description", description},
-                         {"inputSchema", spec.input_schema},
+                         {"inputSchema", served_input_schema(spec.input_schema)},
                          {"outputSchema", output_schema(spec)},
-                         {"annotations", std::move(annotations)}};
+                         {"annotations", served_annotations(annotations)}};
   return spec;
+}
+
+std::string joined(const std::set<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// The record array of a get-many tool's data: the data itself, the member `key`, or else its
+// only array; null when there is none.
+json* page_records(json& data, const std::string& key) {
+  if (data.is_array()) return &data;
+  if (!data.is_object()) return nullptr;
+  if (!key.empty()) {
+    const auto found = data.find(key);
+    return found != data.end() && found->is_array() ? &*found : nullptr;
+  }
+  json* only = nullptr;
+  for (auto& [name, value] : data.items()) {
+    if (!value.is_array()) continue;
+    if (only) return nullptr;
+    only = &value;
+  }
+  return only;
+}
+
+// Marks a shortened page as having more after it, wherever the data says so.
+void mark_more(json& data) {
+  if (!data.is_object()) return;
+  for (const char* key : {"HasMore", "hasMore"}) {
+    if (data.contains(key)) data[key] = true;
+  }
+  if (auto pagination = data.find("Pagination");
+      pagination != data.end() && pagination->is_object() && pagination->contains("hasMore")) {
+    (*pagination)["hasMore"] = true;
+  }
 }
 
 }  // namespace
 
+void compact_records(json& value) {
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end();) {
+      if (it->is_null() || (it.key() == "links" && (it->is_object() || it->is_array()))) {
+        it = value.erase(it);
+      } else {
+        compact_records(*it);
+        ++it;
+      }
+    }
+  } else if (value.is_array()) {
+    for (auto& item : value) compact_records(item);
+  }
+}
+
+std::size_t cut_page(json& result, std::size_t max_chars, std::uint64_t offset,
+                     const std::string& records_key) {
+  json& text = result["content"][0]["text"];
+  if (max_chars == 0 || text.get_ref<const std::string&>().size() <= max_chars) return 0;
+  json& structured = result["structuredContent"];
+  json* data = nullptr;
+  for (auto& [key, value] : structured.items()) {
+    if (key != "OriginalStatusCode" && key != "StatusCode" && key != "ErrorMessage") data = &value;
+  }
+  json* records = data ? page_records(*data, records_key) : nullptr;
+  if (records == nullptr || records->size() < 2) return 0;  // a single record is never cut
+  const std::size_t count = records->size();
+  std::vector<std::size_t> sizes;
+  sizes.reserve(count);
+  for (const auto& record : *records) {
+    sizes.push_back(util::compact_json(record, json::error_handler_t::replace).size());
+  }
+  // The envelope around the records, as it reads once the page says that more follow.
+  json all_records = std::move(*records);
+  *records = json::array();
+  mark_more(*data);
+  const std::size_t rest = util::compact_json(structured, json::error_handler_t::replace).size();
+  std::size_t kept = 0;
+  std::size_t length = rest;
+  while (kept < count && length + sizes[kept] + (kept > 0 ? 1 : 0) <= max_chars) {
+    length += sizes[kept] + (kept > 0 ? 1 : 0);
+    ++kept;
+  }
+  // All of them fit only where "true" replaced a longer "false": the page as upstream sent it
+  // is still too long, so one record goes.
+  kept = std::clamp<std::size_t>(kept, 1, count - 1);
+  all_records.erase(all_records.begin() + static_cast<std::ptrdiff_t>(kept), all_records.end());
+  *page_records(*data, records_key) = std::move(all_records);
+  text = util::compact_json(structured, json::error_handler_t::replace);
+  result["content"].push_back(
+      {{"type", "text"},
+       {"text", "This page was cut to fit " + std::to_string(max_chars) +
+                    " characters (max_result_chars): " + std::to_string(kept) + " of the " +
+                    std::to_string(count) + " records ActiveCampaign returned are shown. " +
+                    "Continue with Offset " + std::to_string(offset + kept) +
+                    " (or ask for a smaller Limit)."}});
+  return kept;
+}
+
 struct ToolRegistry::Impl {
-  explicit Impl(ac::Upstream& target) : upstream(target) {}
+  Impl(ac::Upstream& target, ToolSettings chosen) : upstream(target), settings(std::move(chosen)) {}
 
   ac::Upstream& upstream;
-  std::vector<ToolSpec> tools;
-  std::map<std::string, std::size_t, std::less<>> index;
+  ToolSettings settings;
+  std::vector<ToolSpec> tools;                                // served ones only
+  std::map<std::string, std::size_t, std::less<>> index;      // served name -> tools[]
+  std::map<std::string, std::string, std::less<>> hidden;     // served name -> why not
   json definitions = json::array();
   mutable std::once_flag definitions_text_once;
   mutable std::shared_ptr<const std::string> definitions_text;
 
   void load(std::span<const EmbeddedFile> files) {
     std::set<std::string> used_handlers;
+    std::vector<ToolSpec> all;
+    std::set<std::string> names;
+    std::set<std::string> toolsets;
     for (const auto& file : files) {
       const std::string where = "schemas/" + std::string(file.name);
       json document = json::parse(file.content, nullptr, false);
       if (document.is_discarded()) fail(where, "not valid JSON");
       if (!document.is_object()) fail(where, "must be an object with \"resource\" and \"tools\"");
       non_empty_string(document, "resource", where);
+      const std::string toolset = non_empty_string(document, "toolset", where);
+      toolsets.insert(toolset);
       member(document, "tools", json::value_t::array, where);
       for (auto& entry : document["tools"]) {
-        ToolSpec spec = load_entry(entry, where);
-        if (index.contains(spec.name)) fail(where, "tool " + spec.name + " is defined twice");
+        ToolSpec spec = load_entry(entry, where, toolset);
+        if (!names.insert(spec.name).second) fail(where, "tool " + spec.name + " is defined twice");
         if (!spec.handler.empty()) used_handlers.insert(spec.handler);
-        index.emplace(spec.name, tools.size());
-        definitions.push_back(std::move(spec.definition));
-        tools.push_back(std::move(spec));
+        all.push_back(std::move(spec));
       }
     }
     for (const auto& [name, handler] : multi_step_handlers()) {
@@ -270,14 +421,75 @@ struct ToolRegistry::Impl {
         fail("handlers", "handler \"" + name + "\" has no tool definition");
       }
     }
+    check_settings(names, toolsets);
+    for (auto& spec : all) {
+      const std::string reason = why_hidden(spec);
+      spec.name = settings.prefix + spec.name;
+      spec.definition["name"] = spec.name;
+      if (!reason.empty()) {
+        hidden.emplace(spec.name, "Tool " + spec.name + " is not available: " + reason + ".");
+        continue;
+      }
+      index.emplace(spec.name, tools.size());
+      definitions.push_back(std::move(spec.definition));
+      tools.push_back(std::move(spec));
+    }
+  }
+
+  // Names are given without the prefix; a prefixed name is accepted too.
+  std::string unprefixed(const std::string& name) const {
+    if (!settings.prefix.empty() && name.starts_with(settings.prefix)) {
+      return name.substr(settings.prefix.size());
+    }
+    return name;
+  }
+
+  void check_settings(const std::set<std::string>& names, const std::set<std::string>& toolsets) {
+    for (const auto& toolset : settings.toolsets) {
+      if (!toolsets.contains(toolset)) {
+        throw std::invalid_argument("unknown toolset \"" + toolset + "\" (toolsets: " +
+                                    joined(toolsets) + ")");
+      }
+    }
+    for (auto* list : {&settings.tools, &settings.exclude_tools}) {
+      for (auto& name : *list) {
+        name = unprefixed(name);
+        if (!names.contains(name)) {
+          throw std::invalid_argument("unknown tool \"" + name + "\" in " +
+                                      (list == &settings.tools ? "tools" : "exclude_tools") +
+                                      " (tools: " + joined(names) + ")");
+        }
+      }
+    }
+  }
+
+  // Exclusion and read-only win; otherwise a tool is served when nothing selects tools or when
+  // its toolset or its own name is selected.
+  std::string why_hidden(const ToolSpec& spec) const {
+    auto contains = [](const std::vector<std::string>& list, const std::string& value) {
+      return std::find(list.begin(), list.end(), value) != list.end();
+    };
+    if (contains(settings.exclude_tools, spec.name)) {
+      return "exclude_tools (--exclude-tools, ACTIVECAMPAIGN_EXCLUDE_TOOLS) turns it off";
+    }
+    if (settings.read_only && !spec.read_only) {
+      return "it changes data and the server is read-only (--read-only, "
+             "ACTIVECAMPAIGN_READ_ONLY)";
+    }
+    if (settings.toolsets.empty() && settings.tools.empty()) return {};
+    if (contains(settings.toolsets, spec.toolset) || contains(settings.tools, spec.name)) return {};
+    return "its toolset \"" + spec.toolset +
+           "\" is not among toolsets (--toolsets, ACTIVECAMPAIGN_TOOLSETS) and it is not among "
+           "tools (--tools, ACTIVECAMPAIGN_TOOLS)";
   }
 };
 
-ToolRegistry::ToolRegistry(ac::Upstream& upstream)
-    : ToolRegistry(upstream, embedded_schema_files()) {}
+ToolRegistry::ToolRegistry(ac::Upstream& upstream, ToolSettings settings)
+    : ToolRegistry(upstream, embedded_schema_files(), std::move(settings)) {}
 
-ToolRegistry::ToolRegistry(ac::Upstream& upstream, std::span<const EmbeddedFile> files)
-    : impl_(std::make_unique<Impl>(upstream)) {
+ToolRegistry::ToolRegistry(ac::Upstream& upstream, std::span<const EmbeddedFile> files,
+                           ToolSettings settings)
+    : impl_(std::make_unique<Impl>(upstream, std::move(settings))) {
   impl_->load(files);
 }
 
@@ -295,6 +507,11 @@ std::shared_ptr<const std::string> ToolRegistry::tool_definitions_text() const {
 }
 
 bool ToolRegistry::has_tool(std::string_view name) const { return impl_->index.contains(name); }
+
+std::string ToolRegistry::unavailable_reason(std::string_view name) const {
+  const auto found = impl_->hidden.find(name);
+  return found == impl_->hidden.end() ? std::string() : found->second;
+}
 
 boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json arguments,
                                                      mcp::ToolCallContext call) {
@@ -340,7 +557,18 @@ boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json argu
     envelope.status_code = kNoResponse;
     envelope.error_message = spec.title + " failed: internal error (" + error.what() + ").";
   }
-  co_return call_tool_result(std::move(envelope));
+  if (!impl_->settings.full_results) compact_records(envelope.data);
+  json result = call_tool_result(std::move(envelope));
+  if (spec.paged) {
+    // Validated and coerced by now: a whole number >= 0 when given.
+    const auto offset = arguments.is_object() ? arguments.find("Offset") : arguments.end();
+    cut_page(result, impl_->settings.max_result_chars,
+             offset != arguments.end() && offset->is_number_integer()
+                 ? offset->get<std::uint64_t>()
+                 : 0,
+             spec.records_key);
+  }
+  co_return result;
 }
 
 }  // namespace acmcp::tools

@@ -614,7 +614,8 @@ TEST_F(ConfigTest, HttpExampleConfigFileLoads) {
 TEST(Instructions, ExplainTheEnvelopeStatusCodes) {
   const std::string text = instructions_text(false);
   for (const char* needle : {"StatusCode -1", "StatusCode 200", "StatusCode 500", "ErrorMessage",
-                             "OriginalStatusCode", "contacts", "deals", "ecommerce", "get-many"}) {
+                             "OriginalStatusCode", "contacts", "deals", "ecommerce", "get-many",
+                             "Contacts.Contacts", "permanent", "whole cents", "Offset + Limit"}) {
     EXPECT_THAT(text, HasSubstr(needle));
   }
 }
@@ -622,6 +623,87 @@ TEST(Instructions, ExplainTheEnvelopeStatusCodes) {
 TEST(Instructions, MentionSandboxOnlyInSandboxMode) {
   EXPECT_THAT(instructions_text(true), HasSubstr("SANDBOX"));
   EXPECT_THAT(instructions_text(false), Not(HasSubstr("SANDBOX")));
+}
+
+// ---- what the tools layer serves
+
+TEST_F(ConfigTest, ToolSettingsDefault) {
+  const auto result = load({"--sandbox"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.tool_prefix, "");
+  EXPECT_TRUE(result.config.toolsets.empty());
+  EXPECT_TRUE(result.config.tools.empty());
+  EXPECT_TRUE(result.config.exclude_tools.empty());
+  EXPECT_FALSE(result.config.read_only);
+  EXPECT_FALSE(result.config.full_results);
+  EXPECT_EQ(result.config.max_result_chars, 50000);
+}
+
+TEST_F(ConfigTest, ToolSettingsComeFromFileEnvironmentAndFlags) {
+  const auto path = write_file(
+      R"({"tool_prefix": "ac_", "toolsets": ["deals", "tags"], "tools": ["get_contact"],
+          "exclude_tools": ["delete_deal"], "read_only": true, "result_format": "full",
+          "max_result_chars": 0})");
+  auto result = load({"--sandbox", "--config", path});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.tool_prefix, "ac_");
+  EXPECT_EQ(result.config.toolsets, (std::vector<std::string>{"deals", "tags"}));
+  EXPECT_EQ(result.config.tools, std::vector<std::string>{"get_contact"});
+  EXPECT_EQ(result.config.exclude_tools, std::vector<std::string>{"delete_deal"});
+  EXPECT_TRUE(result.config.read_only);
+  EXPECT_TRUE(result.config.full_results);
+  EXPECT_EQ(result.config.max_result_chars, 0);
+
+  env_["ACTIVECAMPAIGN_TOOL_PREFIX"] = "crm.";
+  env_["ACTIVECAMPAIGN_TOOLSETS"] = "contacts, lists";
+  env_["ACTIVECAMPAIGN_TOOLS"] = "get_deal,get_tag";
+  env_["ACTIVECAMPAIGN_EXCLUDE_TOOLS"] = "delete_contact";
+  env_["ACTIVECAMPAIGN_READ_ONLY"] = "false";
+  env_["ACTIVECAMPAIGN_RESULT_FORMAT"] = "compact";
+  env_["ACTIVECAMPAIGN_MAX_RESULT_CHARS"] = "20000";
+  result = load({"--sandbox", "--config", path});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.tool_prefix, "crm.");
+  EXPECT_EQ(result.config.toolsets, (std::vector<std::string>{"contacts", "lists"}));
+  EXPECT_EQ(result.config.tools, (std::vector<std::string>{"get_deal", "get_tag"}));
+  EXPECT_EQ(result.config.exclude_tools, std::vector<std::string>{"delete_contact"});
+  EXPECT_FALSE(result.config.read_only);
+  EXPECT_FALSE(result.config.full_results);
+  EXPECT_EQ(result.config.max_result_chars, 20000);
+
+  result = load({"--sandbox", "--config", path, "--tool-prefix", "x_", "--toolsets=ecommerce",
+                 "--tools", "get_list", "--exclude-tools", "get_deal", "--read-only",
+                 "--result-format", "full", "--max-result-chars", "100"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.tool_prefix, "x_");
+  EXPECT_EQ(result.config.toolsets, std::vector<std::string>{"ecommerce"});
+  EXPECT_EQ(result.config.tools, std::vector<std::string>{"get_list"});
+  EXPECT_EQ(result.config.exclude_tools, std::vector<std::string>{"get_deal"});
+  EXPECT_TRUE(result.config.read_only);
+  EXPECT_TRUE(result.config.full_results);
+  EXPECT_EQ(result.config.max_result_chars, 100);
+}
+
+TEST_F(ConfigTest, BadToolSettingsAreRejected) {
+  auto result = load({"--sandbox", "--toolsets", "contacts,campaigns"});
+  EXPECT_THAT(result.error, HasSubstr("unknown toolset \"campaigns\""));
+  EXPECT_THAT(result.error, HasSubstr("contacts, lists, tags, accounts, deals, ecommerce"));
+  EXPECT_THAT(load({"--sandbox", "--result-format", "short"}).error,
+              HasSubstr("compact or full"));
+  EXPECT_THAT(load({"--sandbox", "--max-result-chars", "-1"}).error, HasSubstr("0 = no limit"));
+  EXPECT_THAT(load({"--sandbox", "--tool-prefix", "a b"}).error, HasSubstr("A-Z a-z 0-9"));
+  EXPECT_THAT(load({"--sandbox", "--read-only=yes"}).error, HasSubstr("takes no value"));
+  const auto path = write_file(R"({"tools": "get_contact", "exclude_tools": [1]})");
+  EXPECT_THAT(load({"--sandbox", "--config", path}).error, HasSubstr("not a list of names"));
+}
+
+TEST_F(ConfigTest, ListToolsReadsTheSettingsWithoutCredentials) {
+  env_["ACTIVECAMPAIGN_READ_ONLY"] = "true";
+  const auto result = load({"--list-tools", "--toolsets", "tags"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.action, Action::ListTools);
+  EXPECT_TRUE(result.config.read_only);
+  EXPECT_EQ(result.config.toolsets, std::vector<std::string>{"tags"});
 }
 
 }  // namespace

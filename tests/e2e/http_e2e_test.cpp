@@ -165,7 +165,7 @@ TEST(E2eHttp, ToolsListAndToolCallThroughTheSandbox) {
   ASSERT_TRUE(tools.is_array());
   EXPECT_GT(tools.size(), 50u);
 
-  const auto call = server.post(call_tool("activecampaign_get_many_tags", json::object()),
+  const auto call = server.post(call_tool("get_many_tags", json::object()),
                                 HttpServer::session_headers(id));
   ASSERT_TRUE(call);
   EXPECT_EQ(call->status, 200);
@@ -182,7 +182,7 @@ TEST(E2eHttp, StatelessModeServesWithoutSessionIds) {
   ASSERT_TRUE(init);
   EXPECT_EQ(init->status, 200);
   EXPECT_EQ(init->header("mcp-session-id"), "");
-  const auto call = server.post(call_tool("activecampaign_get_many_tags", json::object()),
+  const auto call = server.post(call_tool("get_many_tags", json::object()),
                                 {{"MCP-Protocol-Version", "2025-11-25"}});
   ASSERT_TRUE(call);
   EXPECT_EQ(call->status, 200);
@@ -348,7 +348,7 @@ TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
   const std::string flooder_id = flooder->header("mcp-session-id");
   json batch = json::array();
   for (int i = 0; i < 1'000; ++i) {
-    batch.push_back(call_tool("activecampaign_get_many_tags", {{"Limit", 1}}, i));
+    batch.push_back(call_tool("get_many_tags", {{"Limit", 1}}, i));
   }
   HttpClient flood(server.port());
   flood.send("POST", "/mcp", batch.dump(),
@@ -358,7 +358,7 @@ TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
   ASSERT_FALSE(other.empty());
   std::this_thread::sleep_for(300ms);  // the flood is queued by now
   const auto started = std::chrono::steady_clock::now();
-  const auto answer = server.post(call_tool("activecampaign_get_many_tags", {{"Limit", 1}}),
+  const auto answer = server.post(call_tool("get_many_tags", {{"Limit", 1}}),
                                   HttpServer::session_headers(other));
   const auto waited = std::chrono::steady_clock::now() - started;
   ASSERT_TRUE(answer) << "no answer within 5 s";
@@ -473,7 +473,7 @@ TEST(E2eHttp, BearerTokenNeverReachesTheLogs) {
   const auto id = server.initialize(auth);
   Headers headers = HttpServer::session_headers(id);
   headers.insert(headers.end(), auth.begin(), auth.end());
-  server.post(call_tool("activecampaign_get_many_tags", json::object()), headers);
+  server.post(call_tool("get_many_tags", json::object()), headers);
   server.post(initialize_request(), {{"Authorization", "Bearer wrong"}});
   server.get("/metrics", auth);
   server.process().signal(SIGTERM);
@@ -501,9 +501,9 @@ TEST(E2eHttp, MetricsCountToolCallsAndRequests) {
   HttpServer server;
   ASSERT_TRUE(server.listening());
   const auto id = server.initialize();
-  server.post(call_tool("activecampaign_get_many_tags", json::object()),
+  server.post(call_tool("get_many_tags", json::object()),
               HttpServer::session_headers(id));
-  server.post(call_tool("activecampaign_get_tag", {{"TagId", "x"}}, 8),
+  server.post(call_tool("get_tag", {{"TagId", "x"}}, 8),
               HttpServer::session_headers(id));
   const auto answer = server.get("/metrics");
   ASSERT_TRUE(answer);
@@ -511,12 +511,12 @@ TEST(E2eHttp, MetricsCountToolCallsAndRequests) {
   EXPECT_THAT(answer->header("content-type"), HasSubstr("text/plain; version=0.0.4"));
   const std::string& text = answer->body;
   EXPECT_THAT(text, HasSubstr("# TYPE acmcp_tool_calls_total counter"));
-  EXPECT_THAT(text, HasSubstr("acmcp_tool_calls_total{tool=\"activecampaign_get_many_tags\","
+  EXPECT_THAT(text, HasSubstr("acmcp_tool_calls_total{tool=\"get_many_tags\","
                               "status=\"200\",is_error=\"false\"} 1"));
-  EXPECT_THAT(text, HasSubstr("acmcp_tool_calls_total{tool=\"activecampaign_get_tag\","
+  EXPECT_THAT(text, HasSubstr("acmcp_tool_calls_total{tool=\"get_tag\","
                               "status=\"-1\",is_error=\"true\"} 1"));
   EXPECT_THAT(text, HasSubstr("acmcp_tool_call_duration_seconds_count{tool="
-                              "\"activecampaign_get_many_tags\"} 1"));
+                              "\"get_many_tags\"} 1"));
   EXPECT_THAT(text, HasSubstr("acmcp_upstream_requests_total{status=\"200\"} 1"));
   EXPECT_THAT(text, HasSubstr("acmcp_upstream_request_duration_seconds_count 1"));
   EXPECT_THAT(text, HasSubstr("acmcp_http_requests_total{method=\"POST\",status=\"200\"}"));
@@ -586,7 +586,7 @@ TEST(E2eHttp, ProgressNotificationsArriveOverSse) {
   HttpServer server;
   ASSERT_TRUE(server.listening());
   const auto id = server.initialize();
-  json request = call_tool("activecampaign_create_tag", {{"Tag", "Progress over SSE"}});
+  json request = call_tool("create_tag", {{"Tag", "Progress over SSE"}});
   request["params"]["_meta"] = {{"progressToken", "sse-1"}};
   const auto answer = server.post(request, HttpServer::session_headers(id));
   ASSERT_TRUE(answer);
@@ -626,10 +626,10 @@ TEST(E2eHttp, LogRecordsNeverCrossSessions) {
   const auto other = server.post(other_init);
   ASSERT_TRUE(other);
   const auto other_id = other->header("mcp-session-id");
-  ASSERT_TRUE(server.post(call_tool("activecampaign_get_contact", {{"ContactId", 424242}}),
+  ASSERT_TRUE(server.post(call_tool("get_contact", {{"ContactId", 424242}}),
                           HttpServer::session_headers(other_id)));
   // The listener's own call, whose upstream record it must get.
-  ASSERT_TRUE(server.post(call_tool("activecampaign_get_tag", {{"TagId", 1}}),
+  ASSERT_TRUE(server.post(call_tool("get_tag", {{"TagId", 1}}),
                           HttpServer::session_headers(listener)));
 
   std::string seen;
@@ -647,7 +647,7 @@ TEST(E2eHttp, LogRecordsNeverCrossSessions) {
 TEST(E2eStdioProgress, ProgressNotificationsPrecedeTheResult) {
   McpProcess server({"--sandbox"});
   server.initialize();
-  json request = call_tool("activecampaign_create_tag", {{"Tag", "Progress over stdio"}}, 5);
+  json request = call_tool("create_tag", {{"Tag", "Progress over stdio"}}, 5);
   request["params"]["_meta"] = {{"progressToken", 42}};
   server.send(request);
   std::vector<json> messages;
@@ -668,7 +668,7 @@ TEST(E2eStdioProgress, RateLimitWaitsAreReportedAsProgress) {
   // next window (about 1.1 s).
   McpProcess server({"--sandbox"}, {{"ACTIVECAMPAIGN_MAX_RPS", "1"}});
   server.initialize();
-  json request = call_tool("activecampaign_create_tag", {{"Tag", "Paced"}}, 6);
+  json request = call_tool("create_tag", {{"Tag", "Paced"}}, 6);
   request["params"]["_meta"] = {{"progressToken", "paced"}};
   server.send(request);
   std::vector<json> messages;
@@ -708,7 +708,7 @@ TEST_F(E2eHttpSlowUpstream, SigtermWithACallInFlightFinishesItAndExitsZero) {
   ASSERT_TRUE(server->listening()) << server->process().stderr_text();
   const auto id = server->initialize();
   HttpClient client(server->port());
-  client.send("POST", "/mcp", call_tool("activecampaign_get_many_tags", json::object()).dump(),
+  client.send("POST", "/mcp", call_tool("get_many_tags", json::object()).dump(),
               HttpServer::session_headers(id));
   std::this_thread::sleep_for(300ms);
   server->process().signal(SIGTERM);

@@ -51,12 +51,12 @@ json request_for(int id) {
       break;
     case Kind::GetContact:
       request["method"] = "tools/call";
-      request["params"] = {{"name", "activecampaign_get_contact"},
+      request["params"] = {{"name", "get_contact"},
                            {"arguments", {{"ContactId", contact_of(id)}}}};
       break;
     case Kind::GetTags:
       request["method"] = "tools/call";
-      request["params"] = {{"name", "activecampaign_get_many_tags"}, {"arguments", {{"Limit", 5}}}};
+      request["params"] = {{"name", "get_many_tags"}, {"arguments", {{"Limit", 5}}}};
       break;
   }
   return request;

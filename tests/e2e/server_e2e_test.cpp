@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <set>
 #include <sstream>
 
 #include "mcp_process.hpp"
@@ -157,9 +158,35 @@ TEST(E2eProtocol, InvalidRequestIsRejected) {
 TEST(E2eProtocol, UnknownToolIsInvalidParams) {
   McpProcess server({"--sandbox"});
   server.initialize();
-  const json response = call_tool(server, 7, "activecampaign_fly_to_moon", json::object());
+  const json response = call_tool(server, 7, "fly_to_moon", json::object());
   EXPECT_EQ(error_code_of(response), -32602);
   EXPECT_THAT(response["error"].value("message", ""), HasSubstr("Unknown tool"));
+}
+
+// A tool the settings hide is absent from tools/list, and calling it anyway is an error naming
+// the setting, with nothing sent to ActiveCampaign.
+TEST(E2eProtocol, ReadOnlyHidesAndRefusesTheWritingTools) {
+  McpProcess server({"--sandbox", "--read-only", "--exclude-tools", "get_tag"},
+                    {{"ACTIVECAMPAIGN_TOOLSETS", "tags"}});
+  server.initialize();
+  std::set<std::string> names;
+  const json listed = server.request(8, "tools/list");
+  for (const auto& tool : listed["result"]["tools"]) {
+    names.insert(tool["name"]);
+  }
+  EXPECT_EQ(names, std::set<std::string>{"get_many_tags"}) << listed.dump().substr(0, 300);
+
+  json response = call_tool(server, 9, "create_tag", {{"Tag", "Leaked"}});
+  EXPECT_EQ(error_code_of(response), -32602);
+  EXPECT_THAT(response["error"].value("message", ""), HasSubstr("read-only (--read-only"));
+  response = call_tool(server, 10, "get_tag", {{"TagId", 1}});
+  EXPECT_THAT(response["error"].value("message", ""), HasSubstr("--exclude-tools"));
+  response = call_tool(server, 11, "get_contact", {{"ContactId", 1}});
+  EXPECT_THAT(response["error"].value("message", ""), HasSubstr("--toolsets"));
+
+  response = call_tool(server, 12, "get_many_tags", {{"SearchText", "Leaked"}});
+  const json& tags = response["result"]["structuredContent"]["Tags"];
+  EXPECT_EQ(tags["Pagination"]["total"], 0) << tags.dump();
 }
 
 TEST(E2eProtocol, EndOfStdinExitsCleanly) {
@@ -182,7 +209,7 @@ TEST(E2eProtocol, StdoutCarriesOnlyJsonRpcLines) {
   server.request(1, "logging/setLevel", {{"level", "debug"}});
   server.request(2, "tools/list");
   server.request(3, "nope");
-  call_tool(server, 4, "activecampaign_get_many_contacts", json::object());
+  call_tool(server, 4, "get_many_contacts", json::object());
   server.send_line("not json at all");
   server.close_stdin();
   EXPECT_EQ(server.finish(), 0);
@@ -255,6 +282,24 @@ TEST(E2eCommandLine, HelpNeverPrintsTheToken) {
   EXPECT_THAT(result.out + result.err, Not(HasSubstr(kSecretToken)));
 }
 
+TEST(E2eCommandLine, ListToolsShowsWhatTheSettingsLeave) {
+  const auto result = run_to_completion({"--list-tools", "--toolsets", "tags", "--read-only",
+                                         "--tool-prefix", "ac_"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, "ac_get_many_tags\tGet Many Tags\nac_get_tag\tGet a Tag\n");
+}
+
+TEST(E2eCommandLine, AnUnknownToolNameStopsTheServer) {
+  for (const std::vector<std::string>& arguments :
+       {std::vector<std::string>{"--sandbox", "--tools", "get_contacts"},
+        std::vector<std::string>{"--list-tools", "--exclude-tools", "get_contacts"}}) {
+    const auto result = run_to_completion(arguments);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_THAT(result.err, HasSubstr("unknown tool \"get_contacts\""));
+    EXPECT_THAT(result.err, HasSubstr("get_many_contacts"));
+  }
+}
+
 TEST(E2eCommandLine, ListToolsPrintsNameTabTitle) {
   const auto result = run_to_completion({"--list-tools"});
   EXPECT_EQ(result.exit_code, 0);
@@ -263,7 +308,7 @@ TEST(E2eCommandLine, ListToolsPrintsNameTabTitle) {
   for (std::string line; std::getline(lines, line); ++count) {
     const auto tab = line.find('\t');
     ASSERT_NE(tab, std::string::npos) << line;
-    EXPECT_EQ(line.rfind("activecampaign_", 0), 0u) << line;
+    EXPECT_EQ(line.find("activecampaign"), std::string::npos) << line;
     EXPECT_GT(line.size(), tab + 1) << "no title: " << line;
   }
   EXPECT_GT(count, 0);
@@ -314,7 +359,7 @@ TEST(E2eSandbox, GetManyContactsSucceeds) {
   McpProcess server({"--sandbox"});
   server.initialize();
   const json result =
-      call_tool(server, 10, "activecampaign_get_many_contacts", json::object())["result"];
+      call_tool(server, 10, "get_many_contacts", json::object())["result"];
   EXPECT_EQ(result["structuredContent"]["StatusCode"], 200) << result;
   EXPECT_EQ(result["isError"], false);
 }
@@ -322,7 +367,7 @@ TEST(E2eSandbox, GetManyContactsSucceeds) {
 TEST(E2eSandbox, InvalidArgumentsGiveStatusMinusOne) {
   McpProcess server({"--sandbox"});
   server.initialize();
-  const json result = call_tool(server, 11, "activecampaign_get_contact", json::object())["result"];
+  const json result = call_tool(server, 11, "get_contact", json::object())["result"];
   EXPECT_EQ(result["structuredContent"]["StatusCode"], -1) << result;
   EXPECT_EQ(result["isError"], true);
 }
@@ -353,13 +398,13 @@ TEST_F(E2eUpstream, DeeplyNestedBodyIs500AndTheServerKeepsGoing) {
   upstream_.server().add_fault(deep);
   auto server = start_server();
   const json result =
-      call_tool(*server, 1, "activecampaign_get_many_contacts", json::object())["result"];
+      call_tool(*server, 1, "get_many_contacts", json::object())["result"];
   const json& envelope = result["structuredContent"];
   EXPECT_EQ(envelope["StatusCode"], 500) << result;
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("with a body that is JSON nested deeper than 64 levels; refused"));
   EXPECT_EQ(result["isError"], true);
-  EXPECT_EQ(call_tool(*server, 2, "activecampaign_get_many_tags",
+  EXPECT_EQ(call_tool(*server, 2, "get_many_tags",
                       json::object())["result"]["structuredContent"]["StatusCode"],
             200);
 }
@@ -375,7 +420,7 @@ class E2eSlowUpstream : public E2eUpstream {
                  {"id", id},
                  {"method", "tools/call"},
                  {"params",
-                  {{"name", "activecampaign_get_many_contacts"}, {"arguments", json::object()}}}});
+                  {{"name", "get_many_contacts"}, {"arguments", json::object()}}}});
   }
 };
 

@@ -76,8 +76,8 @@ class FaultTest : public ::testing::Test {
     return testing_support::call_tool_checked(io, *registry, tool, std::move(args));
   }
 
-  json get_deal() { return call("activecampaign_get_deal", {{"DealId", 1}}); }
-  json create_deal() { return call("activecampaign_create_deal", kNewDeal); }
+  json get_deal() { return call("get_deal", {{"DealId", 1}}); }
+  json create_deal() { return call("create_deal", kNewDeal); }
 
   void inject(sandbox::Fault fault) { sandbox->add_fault(std::move(fault)); }
   void inject(Kind kind, int count = -1) {

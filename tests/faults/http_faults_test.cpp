@@ -206,7 +206,7 @@ TEST_F(FaultTest, BodyAtTheLimitIsRead) {
   fault.size = 64 * 1024;
   fault.count = 1;
   inject(fault);
-  const json envelope = call("activecampaign_get_many_deals", json::object());
+  const json envelope = call("get_many_deals", json::object());
   // Read in full: a valid JSON object, just without the deals the tool expects.
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 200);

@@ -70,7 +70,7 @@ TEST_F(RateLimitFidelity, HundredConcurrentCallsAllSucceedWithoutA429InAboutTwen
   const auto start = Clock::now();
   for (int i = 0; i < kCalls; ++i) {
     calls.push_back(boost::asio::co_spawn(
-        io, registry->call_tool("activecampaign_get_contact", {{"ContactId", 1 + i % 3}}, {}),
+        io, registry->call_tool("get_contact", {{"ContactId", 1 + i % 3}}, {}),
         boost::asio::use_future));
   }
   int succeeded = 0;

@@ -162,7 +162,7 @@ TEST_F(TokenLeak, NoTokenInStdioOutputForAnyFailureClass) {
       arm(failure.fault);
       expect_failure(
           server.request(++id, "tools/call",
-                         tools_call(id, "activecampaign_get_deal", {{"DealId", 1}}).at("params")),
+                         tools_call(id, "get_deal", {{"DealId", 1}}).at("params")),
           failure.name);
     }
   });
@@ -189,7 +189,7 @@ TEST_F(TokenLeak, NoTokenWhenTheConnectionIsRefusedOrTlsFails) {
     run_stdio(url, [&](McpProcess& server) {
       expect_failure(
           server.request(1, "tools/call",
-                         tools_call(1, "activecampaign_create_deal", kNewDeal).at("params")),
+                         tools_call(1, "create_deal", kNewDeal).at("params")),
           url);
     });
   }
@@ -230,7 +230,7 @@ TEST_F(TokenLeak, NoTokenInHttpAnswersLogsOrMetricsForAnyFailureClass) {
   int id = 0;
   for (const auto& failure : sandbox_failure_classes()) {
     arm(failure.fault);
-    const auto answer = post(tools_call(++id, "activecampaign_create_deal", kNewDeal));
+    const auto answer = post(tools_call(++id, "create_deal", kNewDeal));
     ASSERT_TRUE(answer) << failure.name;
     json message = answer->json();
     if (answer->header("content-type").starts_with("text/event-stream")) {

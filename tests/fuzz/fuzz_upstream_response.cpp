@@ -36,14 +36,14 @@ constexpr std::string_view kToken = "fuzz-token-7d1e0c";
 
 // The calls an input can pick: single reads and writes, lists, and multi-step handlers.
 const std::pair<const char*, json> kCalls[] = {
-    {"activecampaign_get_contact", {{"ContactId", 1}}},
-    {"activecampaign_get_many_contacts", {{"Limit", 5}}},
-    {"activecampaign_create_contact", {{"Email", "jane@example.com"}}},
-    {"activecampaign_update_deal", {{"DealId", 1}, {"Title", "Renamed"}}},
-    {"activecampaign_remove_contact_from_list", {{"ContactId", 1}, {"ListId", 1}}},
-    {"activecampaign_create_tag", {{"Tag", "VIP"}}},
-    {"activecampaign_delete_deal", {{"DealId", 1}}},
-    {"activecampaign_get_ecommerce_orders", {{"ExternalId", "order-1"}}},
+    {"get_contact", {{"ContactId", 1}}},
+    {"get_many_contacts", {{"Limit", 5}}},
+    {"create_contact", {{"Email", "jane@example.com"}}},
+    {"update_deal", {{"DealId", 1}, {"Title", "Renamed"}}},
+    {"remove_contact_from_list", {{"ContactId", 1}, {"ListId", 1}}},
+    {"create_tag", {{"Tag", "VIP"}}},
+    {"delete_deal", {{"DealId", 1}}},
+    {"get_ecommerce_orders", {{"ExternalId", "order-1"}}},
 };
 
 // Serves the current response to every connection, one request per connection.

@@ -18,7 +18,7 @@ describe('argument validation', () => {
   after(async () => { await disconnect(connection); });
 
   it('answers a wrongly typed argument with StatusCode -1 and isError', async () => {
-    const result = await callTool(connection.client, 'activecampaign_get_contact', { ContactId: 'abc' });
+    const result = await callTool(connection.client, 'get_contact', { ContactId: 'abc' });
     assert.equal(result.isError, true);
     assert.equal(result.structuredContent.StatusCode, -1);
     assert.equal(result.structuredContent.OriginalStatusCode, 0);
@@ -28,20 +28,20 @@ describe('argument validation', () => {
   });
 
   it('answers a missing required argument with StatusCode -1', async () => {
-    const result = await callTool(connection.client, 'activecampaign_get_tag', {});
+    const result = await callTool(connection.client, 'get_tag', {});
     assert.equal(result.isError, true);
     assert.equal(result.structuredContent.StatusCode, -1);
     assert.match(result.structuredContent.ErrorMessage, /TagId/);
   });
 
   it('answers an ID below 1 with StatusCode -1', async () => {
-    const result = await callTool(connection.client, 'activecampaign_delete_tag', { TagId: 0 });
+    const result = await callTool(connection.client, 'delete_tag', { TagId: 0 });
     assert.equal(result.isError, true);
     assert.equal(result.structuredContent.StatusCode, -1);
   });
 
   it('accepts a numeric string where an integer is expected', async () => {
-    const data = assertSuccess(await callTool(connection.client, 'activecampaign_get_many_tags', { Limit: '5' }));
+    const data = assertSuccess(await callTool(connection.client, 'get_many_tags', { Limit: '5' }));
     assert.ok(data);
   });
 
@@ -51,7 +51,7 @@ describe('argument validation', () => {
   });
 
   it('answers an upstream 404 with StatusCode 200 and a message', async () => {
-    const result = await callTool(connection.client, 'activecampaign_get_tag', { TagId: 999999 });
+    const result = await callTool(connection.client, 'get_tag', { TagId: 999999 });
     assert.equal(result.isError, true);
     assert.equal(result.structuredContent.StatusCode, 200);
     assert.equal(result.structuredContent.OriginalStatusCode, 404);
@@ -59,7 +59,7 @@ describe('argument validation', () => {
   });
 
   it('rejects an unknown tool with a JSON-RPC invalid-params error', async () => {
-    await assert.rejects(callTool(connection.client, 'activecampaign_no_such_tool', {}), (error) => {
+    await assert.rejects(callTool(connection.client, 'no_such_tool', {}), (error) => {
       assert.ok(error instanceof McpError);
       assert.equal(error.code, ErrorCode.InvalidParams);
       return true;
@@ -74,7 +74,7 @@ describe('the SDK really checks structuredContent against outputSchema', () => {
 
   it('makes callTool throw when the result does not match the cached schema', async () => {
     const { tools } = await connection.client.listTools();
-    const tool = structuredClone(tools.find((t) => t.name === 'activecampaign_get_many_tags'));
+    const tool = structuredClone(tools.find((t) => t.name === 'get_many_tags'));
     // Demand a key the server never sends: if the SDK skipped validation, this call would pass.
     tool.outputSchema.required = [...tool.outputSchema.required, 'KeyTheServerNeverSends'];
     connection.client.cacheToolMetadata([tool]);
@@ -114,6 +114,6 @@ describe('protocol methods', () => {
   });
 
   it('keeps serving tool calls after the errors', async () => {
-    assertSuccess(await callTool(connection.client, 'activecampaign_get_many_lists', {}));
+    assertSuccess(await callTool(connection.client, 'get_many_lists', {}));
   });
 });

@@ -99,27 +99,27 @@ describe('Streamable HTTP with sessions', () => {
 
   it('calls a read tool through the sandbox', async () => {
     calls += 1;
-    const data = assertSuccess(await callTool(connection.client, 'activecampaign_get_many_tags', { Limit: 5 }));
+    const data = assertSuccess(await callTool(connection.client, 'get_many_tags', { Limit: 5 }));
     assert.ok(Array.isArray(data.Tags), JSON.stringify(data));
   });
 
   it('creates, reads and deletes a tag through the sandbox', async () => {
     calls += 1;
-    const created = assertSuccess(await callTool(connection.client, 'activecampaign_create_tag',
+    const created = assertSuccess(await callTool(connection.client, 'create_tag',
       { Tag: 'node-http', Description: 'from the HTTP test' }));
     const tagId = Number(created.id);
     assert.ok(tagId >= 1);
     calls += 1;
-    const read = assertSuccess(await callTool(connection.client, 'activecampaign_get_tag', { TagId: tagId }));
+    const read = assertSuccess(await callTool(connection.client, 'get_tag', { TagId: tagId }));
     assert.equal(read.tag, 'node-http');
     calls += 1;
-    const deleted = assertSuccess(await callTool(connection.client, 'activecampaign_delete_tag', { TagId: tagId }));
+    const deleted = assertSuccess(await callTool(connection.client, 'delete_tag', { TagId: tagId }));
     assert.equal(deleted.deleted, true);
   });
 
   it('answers an invalid argument with StatusCode -1 in a schema-valid envelope', async () => {
     calls += 1;
-    const result = await callTool(connection.client, 'activecampaign_get_many_tags', { Limit: 1000 });
+    const result = await callTool(connection.client, 'get_many_tags', { Limit: 1000 });
     assert.equal(result.isError, true);
     assert.equal(result.structuredContent.StatusCode, -1);
   });
@@ -178,7 +178,7 @@ describe('Streamable HTTP session end and reconnect', () => {
     try {
       assert.ok(fresh.transport.sessionId);
       assert.notEqual(fresh.transport.sessionId, endedId);
-      assertSuccess(await callTool(fresh.client, 'activecampaign_get_many_tags', { Limit: 1 }));
+      assertSuccess(await callTool(fresh.client, 'get_many_tags', { Limit: 1 }));
     } finally {
       await fresh.transport.terminateSession();
       await disconnect(fresh);
@@ -190,7 +190,7 @@ describe('Streamable HTTP session end and reconnect', () => {
     const leaving = await connectHttp(server.url);
     try {
       await leaving.transport.terminateSession();
-      assertSuccess(await callTool(staying.client, 'activecampaign_get_many_tags', { Limit: 1 }));
+      assertSuccess(await callTool(staying.client, 'get_many_tags', { Limit: 1 }));
     } finally {
       await disconnect(leaving);
       await staying.transport.terminateSession();
@@ -216,7 +216,7 @@ describe('Streamable HTTP session idle timeout', () => {
     assert.equal(status, 404);
     const fresh = await connectHttp(server.url);
     try {
-      assertSuccess(await callTool(fresh.client, 'activecampaign_get_many_tags', { Limit: 1 }));
+      assertSuccess(await callTool(fresh.client, 'get_many_tags', { Limit: 1 }));
     } finally {
       await disconnect(fresh);
     }
@@ -244,18 +244,18 @@ describe('Streamable HTTP in --stateless mode', () => {
   it('lists tools and calls one, the result validated by the SDK', async () => {
     const { tools } = await connection.client.listTools(undefined, { timeout: REQUEST_TIMEOUT_MS });
     assertExactToolSet(tools);
-    const data = assertSuccess(await callTool(connection.client, 'activecampaign_get_many_tags', { Limit: 5 }));
+    const data = assertSuccess(await callTool(connection.client, 'get_many_tags', { Limit: 5 }));
     assert.ok(Array.isArray(data.Tags));
     assert.equal(validator.validated, 1);
     assert.equal(validator.rejected, 0);
   });
 
   it('serves a second client alongside, sharing the same sandbox data', async () => {
-    const created = assertSuccess(await callTool(connection.client, 'activecampaign_create_tag',
+    const created = assertSuccess(await callTool(connection.client, 'create_tag',
       { Tag: 'node-stateless', Description: 'shared' }));
     const other = await connectHttp(server.url);
     try {
-      const read = assertSuccess(await callTool(other.client, 'activecampaign_get_tag', { TagId: Number(created.id) }));
+      const read = assertSuccess(await callTool(other.client, 'get_tag', { TagId: Number(created.id) }));
       assert.equal(read.tag, 'node-stateless');
     } finally {
       await disconnect(other);
@@ -285,7 +285,7 @@ describe('Streamable HTTP with a bearer token', () => {
   it('serves a client that sends the right Authorization header', async () => {
     const connection = await connectHttp(server.url, { headers: { Authorization: `Bearer ${token}` } });
     try {
-      assertSuccess(await callTool(connection.client, 'activecampaign_get_many_tags', { Limit: 1 }));
+      assertSuccess(await callTool(connection.client, 'get_many_tags', { Limit: 1 }));
     } finally {
       await connection.transport.terminateSession();
       await disconnect(connection);
@@ -329,7 +329,7 @@ describe('Streamable HTTP with MCP_AUTH_TOKEN', () => {
     await assertHttpError(connectHttp(server.url), 401);
     const connection = await connectHttp(server.url, { headers: { Authorization: `Bearer ${token}` } });
     try {
-      assertSuccess(await callTool(connection.client, 'activecampaign_get_many_tags', { Limit: 1 }));
+      assertSuccess(await callTool(connection.client, 'get_many_tags', { Limit: 1 }));
     } finally {
       await disconnect(connection);
     }

@@ -14,16 +14,16 @@ describe('MCP Inspector CLI over stdio', () => {
   it('tools/list prints every tool with its schemas', async () => {
     const output = parseOutput(await runInspector([serverBinary(), '--sandbox', '--method', 'tools/list']));
     assertExactToolSet(output.tools);
-    const getTags = output.tools.find((tool) => tool.name === 'activecampaign_get_many_tags');
-    assert.ok(getTags, 'activecampaign_get_many_tags is listed');
+    const getTags = output.tools.find((tool) => tool.name === 'get_many_tags');
+    assert.ok(getTags, 'get_many_tags is listed');
     assert.equal(getTags.inputSchema.type, 'object');
     assert.equal(getTags.outputSchema.type, 'object');
   });
 
-  it('tools/call of activecampaign_get_many_tags returns StatusCode 200', async () => {
+  it('tools/call of get_many_tags returns StatusCode 200', async () => {
     const output = parseOutput(await runInspector([
       serverBinary(), '--sandbox', '--method', 'tools/call',
-      '--tool-name', 'activecampaign_get_many_tags', '--tool-arg', 'Limit=5', '--tool-arg', 'Offset=0',
+      '--tool-name', 'get_many_tags', '--tool-arg', 'Limit=5', '--tool-arg', 'Offset=0',
     ]));
     assert.notEqual(output.isError, true);
     assert.equal(output.structuredContent.StatusCode, 200);
@@ -35,7 +35,7 @@ describe('MCP Inspector CLI over stdio', () => {
   it('tools/call with an invalid argument returns StatusCode -1', async () => {
     const output = parseOutput(await runInspector([
       serverBinary(), '--sandbox', '--method', 'tools/call',
-      '--tool-name', 'activecampaign_get_many_tags', '--tool-arg', 'Limit=1000',
+      '--tool-name', 'get_many_tags', '--tool-arg', 'Limit=1000',
     ]));
     assert.equal(output.isError, true);
     assert.equal(output.structuredContent.StatusCode, -1);
@@ -57,14 +57,14 @@ describe('MCP Inspector CLI over Streamable HTTP', () => {
   it('tools/list prints every tool with its schemas', async () => {
     const output = parseOutput(await inspect(['--method', 'tools/list']));
     assertExactToolSet(output.tools);
-    const getTags = output.tools.find((tool) => tool.name === 'activecampaign_get_many_tags');
-    assert.ok(getTags, 'activecampaign_get_many_tags is listed');
+    const getTags = output.tools.find((tool) => tool.name === 'get_many_tags');
+    assert.ok(getTags, 'get_many_tags is listed');
     assert.equal(getTags.outputSchema.type, 'object');
   });
 
-  it('tools/call of activecampaign_get_many_tags returns StatusCode 200', async () => {
+  it('tools/call of get_many_tags returns StatusCode 200', async () => {
     const output = parseOutput(await inspect([
-      '--method', 'tools/call', '--tool-name', 'activecampaign_get_many_tags', '--tool-arg', 'Limit=5',
+      '--method', 'tools/call', '--tool-name', 'get_many_tags', '--tool-arg', 'Limit=5',
     ]));
     assert.notEqual(output.isError, true);
     assert.equal(output.structuredContent.StatusCode, 200);

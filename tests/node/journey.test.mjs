@@ -28,7 +28,7 @@ describe('contact journey through the sandbox', () => {
   after(async () => { await disconnect(connection); });
 
   it('creates a contact', async () => {
-    const data = await step('activecampaign_create_contact',
+    const data = await step('create_contact',
       { Email: 'node.journey@example.com', FirstName: 'Node', LastName: 'Journey' });
     ids.contact = Number(data.contact.id);
     assert.ok(ids.contact >= 1);
@@ -36,13 +36,13 @@ describe('contact journey through the sandbox', () => {
   });
 
   it('gets the contact back', async () => {
-    const data = await step('activecampaign_get_contact', { ContactId: ids.contact });
+    const data = await step('get_contact', { ContactId: ids.contact });
     assert.equal(Number(data.id), ids.contact);
     assert.equal(data.firstName, 'Node');
   });
 
   it('creates a list', async () => {
-    const data = await step('activecampaign_create_list', {
+    const data = await step('create_list', {
       Name: 'Node journey', StringId: 'node-journey', SenderUrl: 'https://example.com',
       SenderReminder: 'You signed up on example.com',
     });
@@ -52,54 +52,54 @@ describe('contact journey through the sandbox', () => {
   });
 
   it('adds the contact to the list', async () => {
-    const data = await step('activecampaign_add_contact_to_list', { ContactId: ids.contact, ListId: ids.list });
+    const data = await step('add_contact_to_list', { ContactId: ids.contact, ListId: ids.list });
     assert.equal(Number(data.contact), ids.contact);
     assert.equal(Number(data.list), ids.list);
     assert.equal(String(data.status), '1');
   });
 
   it('creates a tag', async () => {
-    const data = await step('activecampaign_create_tag', { Tag: 'node-journey', Description: 'from node' });
+    const data = await step('create_tag', { Tag: 'node-journey', Description: 'from node' });
     ids.tag = Number(data.id);
     assert.ok(ids.tag >= 1);
     assert.equal(data.tag, 'node-journey');
   });
 
   it('tags the contact', async () => {
-    const data = await step('activecampaign_add_contact_tag', { ContactId: ids.contact, TagId: ids.tag });
+    const data = await step('add_contact_tag', { ContactId: ids.contact, TagId: ids.tag });
     ids.contactTag = Number(data.id);
     assert.equal(Number(data.contact), ids.contact);
     assert.equal(Number(data.tag), ids.tag);
   });
 
   it('removes the tag from the contact', async () => {
-    const data = await step('activecampaign_remove_contact_tag', { ContactTagId: ids.contactTag });
+    const data = await step('remove_contact_tag', { ContactTagId: ids.contactTag });
     assert.equal(data.deleted, true);
   });
 
   it('removes the contact from the list', async () => {
-    const data = await step('activecampaign_remove_contact_from_list', { ContactId: ids.contact, ListId: ids.list });
+    const data = await step('remove_contact_from_list', { ContactId: ids.contact, ListId: ids.list });
     assert.equal(data.RemovedCount, 1);
   });
 
   it('deletes the tag', async () => {
-    const data = await step('activecampaign_delete_tag', { TagId: ids.tag });
+    const data = await step('delete_tag', { TagId: ids.tag });
     assert.equal(data.deleted, true);
   });
 
   it('deletes the list', async () => {
-    const data = await step('activecampaign_delete_list', { ListId: ids.list });
+    const data = await step('delete_list', { ListId: ids.list });
     assert.equal(data.deleted, true);
   });
 
   it('deletes the contact', async () => {
-    const data = await step('activecampaign_delete_contact', { ContactId: ids.contact });
+    const data = await step('delete_contact', { ContactId: ids.contact });
     assert.equal(data.deleted, true);
   });
 
   it('finds the deleted contact gone', async () => {
     calls += 1;
-    const result = await callTool(connection.client, 'activecampaign_get_contact', { ContactId: ids.contact });
+    const result = await callTool(connection.client, 'get_contact', { ContactId: ids.contact });
     assert.equal(result.isError, true);
     assert.equal(result.structuredContent.StatusCode, 200);
     assert.equal(result.structuredContent.OriginalStatusCode, 404);

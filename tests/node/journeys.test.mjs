@@ -103,7 +103,7 @@ async function runJourney(body) {
 async function allAccountContacts(journey) {
   const found = [];
   for (let offset = 0; ; offset += 100) {
-    const page = await journey.step('activecampaign_get_many_account_contacts', { Limit: 100, Offset: offset });
+    const page = await journey.step('get_many_account_contacts', { Limit: 100, Offset: offset });
     assert.equal(page.Limit, 100);
     assert.equal(page.Offset, offset);
     found.push(...page.AccountContacts);
@@ -122,25 +122,25 @@ describe('multi-resource journeys through the sandbox', () => {
       const accountName = `Journey Account ${suffix}`;
       const ids = {};
 
-      const contact = await journey.step('activecampaign_create_contact',
+      const contact = await journey.step('create_contact',
         { Email: email, FirstName: 'Account', LastName: 'Journey' });
       ids.contact = Number(contact.contact.id);
-      journey.owe('contact', 'activecampaign_delete_contact', { ContactId: ids.contact });
+      journey.owe('contact', 'delete_contact', { ContactId: ids.contact });
       assert.ok(ids.contact >= 1);
       assert.equal(contact.contact.email, email);
 
-      const account = await journey.step('activecampaign_create_account',
+      const account = await journey.step('create_account',
         { Name: accountName, AccountUrl: 'https://journey.example.com' });
       ids.account = Number(account.id);
-      journey.owe('account', 'activecampaign_delete_account', { AccountId: ids.account });
+      journey.owe('account', 'delete_account', { AccountId: ids.account });
       assert.ok(ids.account >= 1);
       assert.equal(account.name, accountName);
       assert.equal(account.accountUrl, 'https://journey.example.com');
 
-      const link = await journey.step('activecampaign_create_account_contact',
+      const link = await journey.step('create_account_contact',
         { ContactId: ids.contact, AccountId: ids.account, JobTitle: 'Buyer' });
       ids.link = Number(link.id);
-      journey.owe('link', 'activecampaign_delete_account_contact', { AssociationId: ids.link });
+      journey.owe('link', 'delete_account_contact', { AssociationId: ids.link });
       assert.ok(ids.link >= 1);
       assert.equal(Number(link.contact), ids.contact);
       assert.equal(Number(link.account), ids.account);
@@ -152,41 +152,41 @@ describe('multi-resource journeys through the sandbox', () => {
       assert.equal(Number(ofAccount[0].contact), ids.contact);
       assert.equal(ofAccount[0].jobTitle, 'Buyer');
 
-      const updated = await journey.step('activecampaign_update_account_contact',
+      const updated = await journey.step('update_account_contact',
         { AssociationId: ids.link, ContactId: ids.contact, AccountId: ids.account, JobTitle: 'Head of Sales' });
       assert.equal(Number(updated.id), ids.link);
       assert.equal(Number(updated.contact), ids.contact);
       assert.equal(Number(updated.account), ids.account);
       assert.equal(updated.jobTitle, 'Head of Sales');
 
-      const reread = await journey.step('activecampaign_get_account_contact', { AssociationId: ids.link });
+      const reread = await journey.step('get_account_contact', { AssociationId: ids.link });
       assert.equal(reread.jobTitle, 'Head of Sales');
 
-      const fetched = await journey.step('activecampaign_get_account', { AccountId: ids.account });
+      const fetched = await journey.step('get_account', { AccountId: ids.account });
       assert.equal(Number(fetched.id), ids.account);
       assert.equal(fetched.name, accountName);
 
       // The account list counts the account's contacts.
-      const listed = await journey.step('activecampaign_get_many_accounts', { SearchName: suffix });
+      const listed = await journey.step('get_many_accounts', { SearchName: suffix });
       assert.equal(listed.Total, 1);
       assert.equal(Number(listed.Accounts[0].id), ids.account);
       assert.equal(Number(listed.Accounts[0].contactCount), 1);
 
       const unlinked = await journey.remove('link');
       assert.equal(unlinked.deleted, true);
-      await journey.expectNotFound('activecampaign_get_account_contact', { AssociationId: ids.link });
+      await journey.expectNotFound('get_account_contact', { AssociationId: ids.link });
       // Unlinking leaves both sides in place.
-      await journey.step('activecampaign_get_contact', { ContactId: ids.contact });
-      await journey.step('activecampaign_get_account', { AccountId: ids.account });
+      await journey.step('get_contact', { ContactId: ids.contact });
+      await journey.step('get_account', { AccountId: ids.account });
 
       const deletedAccount = await journey.remove('account');
       assert.equal(deletedAccount.deleted, true);
       assert.equal(Number(deletedAccount.accountId), ids.account);
-      await journey.expectNotFound('activecampaign_get_account', { AccountId: ids.account });
+      await journey.expectNotFound('get_account', { AccountId: ids.account });
 
       const deletedContact = await journey.remove('contact');
       assert.equal(deletedContact.deleted, true);
-      await journey.expectNotFound('activecampaign_get_contact', { ContactId: ids.contact });
+      await journey.expectNotFound('get_contact', { ContactId: ids.contact });
     }));
 
   it('moves a deal with a note through a new pipeline and stage, keeping its value on a title change',
@@ -197,32 +197,32 @@ describe('multi-resource journeys through the sandbox', () => {
         const renamedTitle = `Journey deal ${suffix} (renamed)`;
         const ids = {};
 
-        const pipeline = await journey.step('activecampaign_create_pipeline',
+        const pipeline = await journey.step('create_pipeline',
           { Title: `Journey pipeline ${suffix}`, Currency: 'USD' });
         ids.pipeline = Number(pipeline.id);
-        journey.owe('pipeline', 'activecampaign_delete_pipeline', { PipelineId: ids.pipeline });
+        journey.owe('pipeline', 'delete_pipeline', { PipelineId: ids.pipeline });
         assert.ok(ids.pipeline >= 1);
         assert.equal(pipeline.currency, 'usd');
 
-        const stage = await journey.step('activecampaign_create_stage',
+        const stage = await journey.step('create_stage',
           { Title: `Journey stage ${suffix}`, PipelineId: ids.pipeline });
         ids.stage = Number(stage.id);
-        journey.owe('stage', 'activecampaign_delete_stage', { StageId: ids.stage });
+        journey.owe('stage', 'delete_stage', { StageId: ids.stage });
         assert.ok(ids.stage >= 1);
         assert.equal(Number(stage.group), ids.pipeline);
 
-        const contact = await journey.step('activecampaign_create_contact',
+        const contact = await journey.step('create_contact',
           { Email: `deal.journey.${suffix}@example.com`, FirstName: 'Deal', LastName: 'Journey' });
         ids.contact = Number(contact.contact.id);
-        journey.owe('contact', 'activecampaign_delete_contact', { ContactId: ids.contact });
+        journey.owe('contact', 'delete_contact', { ContactId: ids.contact });
 
         // 45678 cents = $456.78; the server sends it as given.
-        const deal = await journey.step('activecampaign_create_deal', {
+        const deal = await journey.step('create_deal', {
           Title: dealTitle, ContactId: ids.contact, Value: 45678, Currency: 'USD',
           PipelineId: ids.pipeline, StageId: ids.stage,
         });
         ids.deal = Number(deal.id);
-        journey.owe('deal', 'activecampaign_delete_deal', { DealId: ids.deal });
+        journey.owe('deal', 'delete_deal', { DealId: ids.deal });
         assert.ok(ids.deal >= 1);
         assert.equal(deal.title, dealTitle);
         assert.equal(Number(deal.value), 45678);
@@ -232,25 +232,25 @@ describe('multi-resource journeys through the sandbox', () => {
         assert.equal(Number(deal.stage), ids.stage);
         assert.equal(Number(deal.contact), ids.contact);
 
-        const note = await journey.step('activecampaign_create_deal_note',
+        const note = await journey.step('create_deal_note',
           { DealId: ids.deal, NoteText: `[${suffix}] Call back on Monday` });
         ids.note = Number(note.id);
         assert.ok(ids.note >= 1);
         assert.equal(note.note, `[${suffix}] Call back on Monday`);
         assert.equal(Number(note.relid), ids.deal);
 
-        const editedNote = await journey.step('activecampaign_update_deal_note',
+        const editedNote = await journey.step('update_deal_note',
           { NoteId: ids.note, DealId: ids.deal, NoteText: `[${suffix}] Called; sending the proposal` });
         assert.equal(Number(editedNote.id), ids.note);
         assert.equal(editedNote.note, `[${suffix}] Called; sending the proposal`);
         assert.equal(Number(editedNote.relid), ids.deal);
 
         // Only the title is given: merge-before-put must carry value, currency, pipeline and stage over.
-        const renamed = await journey.step('activecampaign_update_deal', { DealId: ids.deal, Title: renamedTitle });
+        const renamed = await journey.step('update_deal', { DealId: ids.deal, Title: renamedTitle });
         assert.equal(renamed.title, renamedTitle);
         assert.equal(Number(renamed.value), 45678);
 
-        const fetched = await journey.step('activecampaign_get_deal', { DealId: ids.deal });
+        const fetched = await journey.step('get_deal', { DealId: ids.deal });
         assert.equal(fetched.title, renamedTitle);
         assert.equal(Number(fetched.value), 45678);
         assert.equal(fetched.currency, 'usd');
@@ -259,7 +259,7 @@ describe('multi-resource journeys through the sandbox', () => {
         assert.equal(Number(fetched.contact), ids.contact);
 
         // The tool searches titles only; the pipeline and stage are checked on what it found.
-        const search = await journey.step('activecampaign_get_many_deals', { Search: suffix });
+        const search = await journey.step('get_many_deals', { Search: suffix });
         assert.equal(search.total, 1);
         const inStage = search.deals.filter(
           (each) => Number(each.group) === ids.pipeline && Number(each.stage) === ids.stage);
@@ -270,19 +270,19 @@ describe('multi-resource journeys through the sandbox', () => {
 
         const deletedDeal = await journey.remove('deal');
         assert.equal(deletedDeal.deleted, true);
-        await journey.expectNotFound('activecampaign_get_deal', { DealId: ids.deal });
+        await journey.expectNotFound('get_deal', { DealId: ids.deal });
 
         const deletedStage = await journey.remove('stage');
         assert.equal(deletedStage.Deleted, true);
-        await journey.expectNotFound('activecampaign_get_stage', { StageId: ids.stage });
+        await journey.expectNotFound('get_stage', { StageId: ids.stage });
 
         const deletedPipeline = await journey.remove('pipeline');
         assert.equal(deletedPipeline.Deleted, true);
-        await journey.expectNotFound('activecampaign_get_pipeline', { PipelineId: ids.pipeline });
+        await journey.expectNotFound('get_pipeline', { PipelineId: ids.pipeline });
 
         const deletedContact = await journey.remove('contact');
         assert.equal(deletedContact.deleted, true);
-        await journey.expectNotFound('activecampaign_get_contact', { ContactId: ids.contact });
+        await journey.expectNotFound('get_contact', { ContactId: ids.contact });
       }));
 
   it('records an order of two products for a store customer and removes it again',
@@ -296,47 +296,47 @@ describe('multi-resource journeys through the sandbox', () => {
         ];
         const ids = {};
 
-        const connection = await journey.step('activecampaign_create_connection', {
+        const connection = await journey.step('create_connection', {
           Service: 'Custom', ExternalId: `store-${suffix}`, Name: `Journey store ${suffix}`,
           LogoUrl: 'https://journey.example.com/logo.png', LinkUrl: 'https://journey.example.com/admin',
         });
         ids.connection = Number(connection.id);
-        journey.owe('connection', 'activecampaign_delete_connection', { ConnectionId: ids.connection });
+        journey.owe('connection', 'delete_connection', { ConnectionId: ids.connection });
         assert.ok(ids.connection >= 1);
         assert.equal(connection.externalid, `store-${suffix}`);
 
-        const customer = await journey.step('activecampaign_create_ecommerce_customer',
+        const customer = await journey.step('create_ecommerce_customer',
           { Email: email, ConnectionId: ids.connection, ExternalId: `cust-${suffix}` });
         ids.customer = Number(customer.id);
-        journey.owe('customer', 'activecampaign_delete_ecommerce_customer', { EcommerceCustomerId: ids.customer });
+        journey.owe('customer', 'delete_ecommerce_customer', { EcommerceCustomerId: ids.customer });
         assert.ok(ids.customer >= 1);
         assert.equal(customer.email, email);
         assert.equal(Number(customer.connectionid), ids.connection);
 
         // 4900 + 3 x 1250 = 8650 cents.
-        const order = await journey.step('activecampaign_create_ecommerce_order', {
+        const order = await journey.step('create_ecommerce_order', {
           ExternalId: `order-${suffix}`, Email: email, TotalPrice: 8650, Currency: 'usd',
           ConnectionId: ids.connection, CustomerId: ids.customer, ExternalCreatedDate: '2026-03-19T10:00:00Z',
           AdditionalFields: { source: 0, orderProducts: products },
         });
         ids.order = Number(order.id);
-        journey.owe('order', 'activecampaign_delete_ecommerce_order', { OrderId: ids.order });
+        journey.owe('order', 'delete_ecommerce_order', { OrderId: ids.order });
         assert.ok(ids.order >= 1);
         assert.equal(order.externalid, `order-${suffix}`);
         assert.equal(Number(order.totalPrice), 8650);
         assert.equal(order.currency, 'USD');
         assert.equal(Number(order.customerid), ids.customer);
 
-        const orders = await journey.step('activecampaign_get_ecommerce_orders', { CustomerId: ids.customer });
+        const orders = await journey.step('get_ecommerce_orders', { CustomerId: ids.customer });
         assert.equal(orders.total, 1);
         assert.equal(orders.hasMore, false);
         assert.deepEqual(orders.orders.map((each) => Number(each.id)), [ids.order]);
 
         // The same customer found by its ID in the store.
-        const byStoreId = await journey.step('activecampaign_get_ecommerce_orders', { ExternalId: `cust-${suffix}` });
+        const byStoreId = await journey.step('get_ecommerce_orders', { ExternalId: `cust-${suffix}` });
         assert.deepEqual(byStoreId.orders.map((each) => Number(each.id)), [ids.order]);
 
-        const lines = await journey.step('activecampaign_get_ecommerce_order_products_by_order_id', { OrderId: ids.order });
+        const lines = await journey.step('get_ecommerce_order_products_by_order_id', { OrderId: ids.order });
         assert.equal(lines.length, 2);
         const byName = new Map(lines.map((line) => [line.name, line]));
         for (const product of products) {
@@ -349,7 +349,7 @@ describe('multi-resource journeys through the sandbox', () => {
         }
 
         const rope = byName.get('Jump Rope');
-        const line = await journey.step('activecampaign_get_ecommerce_order_product_by_product_id',
+        const line = await journey.step('get_ecommerce_order_product_by_product_id',
           { ProductId: Number(rope.id) });
         assert.equal(Number(line.id), Number(rope.id));
         assert.equal(line.name, 'Jump Rope');
@@ -362,16 +362,16 @@ describe('multi-resource journeys through the sandbox', () => {
         const deletedOrder = await journey.remove('order');
         assert.equal(deletedOrder.deleted, true);
         assert.equal(Number(deletedOrder.orderId), ids.order);
-        await journey.expectNotFound('activecampaign_get_ecommerce_order', { OrderId: ids.order });
-        await journey.expectNotFound('activecampaign_get_ecommerce_order_product_by_product_id',
+        await journey.expectNotFound('get_ecommerce_order', { OrderId: ids.order });
+        await journey.expectNotFound('get_ecommerce_order_product_by_product_id',
           { ProductId: Number(rope.id) });
 
         const deletedCustomer = await journey.remove('customer');
         assert.equal(deletedCustomer.deleted, true);
-        await journey.expectNotFound('activecampaign_get_ecommerce_customer', { EcommerceCustomerId: ids.customer });
+        await journey.expectNotFound('get_ecommerce_customer', { EcommerceCustomerId: ids.customer });
 
         const deletedConnection = await journey.remove('connection');
         assert.equal(deletedConnection.deleted, true);
-        await journey.expectNotFound('activecampaign_get_connection', { ConnectionId: ids.connection });
+        await journey.expectNotFound('get_connection', { ConnectionId: ids.connection });
       }));
 });

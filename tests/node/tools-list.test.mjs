@@ -17,10 +17,15 @@ describe('tools/list', () => {
     assertExactToolSet(tools);
   });
 
-  it('gives every tool a unique activecampaign_ name', () => {
+  it('names every tool uniquely, within the limits of clients that namespace tools', () => {
     const names = tools.map((tool) => tool.name);
     assert.equal(new Set(names).size, names.length);
-    for (const name of names) assert.match(name, /^activecampaign_[a-z_]+$/);
+    for (const name of names) {
+      assert.match(name, /^[A-Za-z0-9_.-]+$/);
+      // Claude Code calls a tool mcp__<server>__<tool>, and the model API refuses names over 64.
+      const namespaced = `mcp__activecampaign__${name}`;
+      assert.ok(namespaced.length <= 64, `${namespaced} is ${namespaced.length} characters`);
+    }
   });
 
   it('gives every tool a title and a description', () => {
@@ -50,14 +55,30 @@ describe('tools/list', () => {
     }
   });
 
-  it('annotates every tool with read-only and destructive hints', () => {
+  it('annotates every tool, leaving out only hints that equal the MCP defaults', () => {
     for (const tool of tools) {
       assert.equal(typeof tool.annotations?.readOnlyHint, 'boolean', tool.name);
-      assert.equal(typeof tool.annotations?.destructiveHint, 'boolean', tool.name);
+      for (const hint of ['destructiveHint', 'idempotentHint', 'openWorldHint']) {
+        const value = tool.annotations[hint];
+        assert.ok(value === undefined || typeof value === 'boolean', `${tool.name} ${hint}`);
+      }
     }
-    const deleteTag = tools.find((tool) => tool.name === 'activecampaign_delete_tag');
-    assert.equal(deleteTag.annotations.destructiveHint, true);
-    const getTags = tools.find((tool) => tool.name === 'activecampaign_get_many_tags');
-    assert.equal(getTags.annotations.readOnlyHint, true);
+    // MCP defaults: destructiveHint true, idempotentHint false.
+    const hint = (name, key) => tools.find((tool) => tool.name === name).annotations[key];
+    assert.notEqual(hint('delete_tag', 'destructiveHint'), false);
+    assert.equal(hint('delete_tag', 'idempotentHint'), true);
+    assert.notEqual(hint('update_contact', 'destructiveHint'), false);
+    assert.equal(hint('add_contact_tag', 'destructiveHint'), false);
+    assert.equal(hint('get_many_tags', 'readOnlyHint'), true);
+  });
+
+  it('serves flat input schemas: no combinator or conditional at the top level', () => {
+    const keywords = ['allOf', 'anyOf', 'oneOf', 'if', 'then', 'else', 'not', 'dependentRequired',
+      'dependentSchemas'];
+    for (const tool of tools) {
+      for (const keyword of keywords) {
+        assert.ok(!(keyword in tool.inputSchema), `${tool.name} has ${keyword}`);
+      }
+    }
   });
 });

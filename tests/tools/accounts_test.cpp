@@ -22,7 +22,7 @@ class AccountHandler : public ::testing::Test {
   ToolRegistry registry{upstream};
 
   json envelope(json args) {
-    return testing::call(registry, "activecampaign_create_account",
+    return testing::call(registry, "create_account",
                          std::move(args))["structuredContent"];
   }
 };
@@ -138,7 +138,7 @@ TEST_F(AccountHandler, ReportsBothStepsAsProgress) {
     EXPECT_EQ(total, 2);
     messages.push_back(message);
   };
-  testing::call(registry, "activecampaign_create_account", {{"Name", "Acme"}}, context);
+  testing::call(registry, "create_account", {{"Name", "Acme"}}, context);
   EXPECT_EQ(messages, (std::vector<std::string>{"Looking for an existing account named \"Acme\"",
                                                 "Creating the account \"Acme\""}));
 }
@@ -170,7 +170,7 @@ TEST_F(AccountHandler, AccountUrlMustBeAUrl) {
 // ---------- Accounts
 
 TEST_F(SandboxTools, CreateAccountReturnsTheSeededAccount) {
-  json envelope = call("activecampaign_create_account", {{"Name", "ACME INC"}});
+  json envelope = call("create_account", {{"Name", "ACME INC"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/accounts",
                  {{"search", "ACME INC"}, {"limit", "100"}, {"offset", "0"}});
@@ -180,7 +180,7 @@ TEST_F(SandboxTools, CreateAccountReturnsTheSeededAccount) {
 }
 
 TEST_F(SandboxTools, CreateAccountCreatesANewAccount) {
-  json envelope = call("activecampaign_create_account",
+  json envelope = call("create_account",
                        {{"Name", "Globex"}, {"AccountUrl", "https://globex.example.com"}});
   ASSERT_EQ(log().size(), 2u);
   expect_request(log()[0], "GET", "/accounts",
@@ -193,14 +193,14 @@ TEST_F(SandboxTools, CreateAccountCreatesANewAccount) {
   const std::string id = envelope["Account"]["id"];
   EXPECT_EQ(store("GET", "/accounts/" + id)["account"]["name"], "Globex");
 
-  json again = call("activecampaign_create_account", {{"Name", "Globex"}});
+  json again = call("create_account", {{"Name", "Globex"}});
   EXPECT_EQ(again["Account"]["id"], id);
   EXPECT_EQ(log().size(), 3u);
 }
 
 TEST_F(SandboxTools, CreateAccountWithoutCheckDuplicateHitsTheUniqueName) {
   json envelope =
-      call("activecampaign_create_account", {{"Name", "Acme Inc"}, {"CheckDuplicate", false}});
+      call("create_account", {{"Name", "Acme Inc"}, {"CheckDuplicate", false}});
   ASSERT_EQ(log().size(), 1u);
   EXPECT_EQ(log()[0].method, "POST");
   EXPECT_EQ(envelope["StatusCode"], 200);
@@ -211,19 +211,19 @@ TEST_F(SandboxTools, CreateAccountWithoutCheckDuplicateHitsTheUniqueName) {
 }
 
 TEST_F(SandboxTools, DeleteAccount) {
-  json envelope = call("activecampaign_delete_account", {{"AccountId", "1"}});
+  json envelope = call("delete_account", {{"AccountId", "1"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/accounts/1");
   EXPECT_EQ(envelope["DeletedAccount"], json({{"deleted", true}, {"accountId", 1}}));
 
-  json again = call("activecampaign_delete_account", {{"AccountId", 1}});
+  json again = call("delete_account", {{"AccountId", 1}});
   EXPECT_EQ(again["OriginalStatusCode"], 404);
   EXPECT_EQ(again["DeletedAccount"], json::object());
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(), HasSubstr("account 1 was not found"));
 }
 
 TEST_F(SandboxTools, GetManyAccountsDefaultsToAHundredWithoutSearch) {
-  json envelope = call("activecampaign_get_many_accounts", json::object());
+  json envelope = call("get_many_accounts", json::object());
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/accounts", {{"limit", "100"}, {"offset", "0"}});
   EXPECT_EQ(envelope["Accounts"]["Total"], 1);
@@ -232,8 +232,8 @@ TEST_F(SandboxTools, GetManyAccountsDefaultsToAHundredWithoutSearch) {
 }
 
 TEST_F(SandboxTools, GetManyAccountsSearchesByPartialName) {
-  call("activecampaign_create_account", {{"Name", "Globex"}});
-  json envelope = call("activecampaign_get_many_accounts",
+  call("create_account", {{"Name", "Globex"}});
+  json envelope = call("get_many_accounts",
                        {{"SearchName", "acm"}, {"Limit", 5}, {"Offset", 0}});
   expect_request(log().back(), "GET", "/accounts",
                  {{"search", "acm"}, {"limit", "5"}, {"offset", "0"}});
@@ -243,7 +243,7 @@ TEST_F(SandboxTools, GetManyAccountsSearchesByPartialName) {
 
 TEST_F(SandboxTools, GetManyAccountsUpstreamErrorGivesEmptyData) {
   answer("GET", "/accounts", 401, R"({"message":"No Result found"})");
-  json envelope = call("activecampaign_get_many_accounts", json::object());
+  json envelope = call("get_many_accounts", json::object());
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 401);
   EXPECT_EQ(envelope["Accounts"], json::object());
@@ -251,7 +251,7 @@ TEST_F(SandboxTools, GetManyAccountsUpstreamErrorGivesEmptyData) {
 }
 
 TEST_F(SandboxTools, GetAccount) {
-  json envelope = call("activecampaign_get_account", {{"AccountId", 1}});
+  json envelope = call("get_account", {{"AccountId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/accounts/1");
   EXPECT_EQ(envelope["Account"]["name"], "Acme Inc");
@@ -259,7 +259,7 @@ TEST_F(SandboxTools, GetAccount) {
 }
 
 TEST_F(SandboxTools, GetAccountNotFound) {
-  json envelope = call("activecampaign_get_account", {{"AccountId", 99}});
+  json envelope = call("get_account", {{"AccountId", 99}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["Account"], json::object());
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
@@ -268,7 +268,7 @@ TEST_F(SandboxTools, GetAccountNotFound) {
 
 TEST_F(SandboxTools, UpdateAccountSendsOnlyGivenFields) {
   json envelope =
-      call("activecampaign_update_account",
+      call("update_account",
            {{"AccountId", 1}, {"Name", ""}, {"AccountUrl", "https://acme.example.org"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "PUT", "/accounts/1", {},
@@ -278,7 +278,7 @@ TEST_F(SandboxTools, UpdateAccountSendsOnlyGivenFields) {
 }
 
 TEST_F(SandboxTools, UpdateAccountNotFound) {
-  json envelope = call("activecampaign_update_account", {{"AccountId", 42}, {"Name", "X"}});
+  json envelope = call("update_account", {{"AccountId", 42}, {"Name", "X"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("account 42 was not found"));
 }
@@ -286,7 +286,7 @@ TEST_F(SandboxTools, UpdateAccountNotFound) {
 // ---------- Account contacts
 
 TEST_F(SandboxTools, CreateAccountContact) {
-  json envelope = call("activecampaign_create_account_contact",
+  json envelope = call("create_account_contact",
                        {{"ContactId", "2"}, {"AccountId", 1}, {"JobTitle", "CTO"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/accountContacts", {},
@@ -296,7 +296,7 @@ TEST_F(SandboxTools, CreateAccountContact) {
 }
 
 TEST_F(SandboxTools, CreateAccountContactTwiceIsRejected) {
-  json envelope = call("activecampaign_create_account_contact",
+  json envelope = call("create_account_contact",
                        {{"ContactId", 1}, {"AccountId", 1}, {"JobTitle", "CTO"}});
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 422);
@@ -306,20 +306,20 @@ TEST_F(SandboxTools, CreateAccountContactTwiceIsRejected) {
 }
 
 TEST_F(SandboxTools, DeleteAccountContact) {
-  json envelope = call("activecampaign_delete_account_contact", {{"AssociationId", 1}});
+  json envelope = call("delete_account_contact", {{"AssociationId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/accountContacts/1");
   EXPECT_EQ(envelope["DeletedAccountContact"], json({{"id", "1"}, {"deleted", true}}));
   EXPECT_EQ(store("GET", "/accounts/1")["account"]["name"], "Acme Inc");
 
-  json again = call("activecampaign_delete_account_contact", {{"AssociationId", 1}});
+  json again = call("delete_account_contact", {{"AssociationId", 1}});
   EXPECT_EQ(again["OriginalStatusCode"], 404);
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(),
               HasSubstr("account contact association 1 was not found"));
 }
 
 TEST_F(SandboxTools, GetManyAccountContactsDefaultsToTen) {
-  json envelope = call("activecampaign_get_many_account_contacts", json::object());
+  json envelope = call("get_many_account_contacts", json::object());
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/accountContacts", {{"limit", "10"}, {"offset", "0"}});
   const json& data = envelope["AccountContacts"];
@@ -331,16 +331,16 @@ TEST_F(SandboxTools, GetManyAccountContactsDefaultsToTen) {
 }
 
 TEST_F(SandboxTools, GetManyAccountContactsHasMore) {
-  call("activecampaign_create_account_contact",
+  call("create_account_contact",
        {{"ContactId", 2}, {"AccountId", 1}, {"JobTitle", "CTO"}});
-  json envelope = call("activecampaign_get_many_account_contacts", {{"Limit", 1}});
+  json envelope = call("get_many_account_contacts", {{"Limit", 1}});
   EXPECT_EQ(envelope["AccountContacts"]["Total"], 2);
   EXPECT_EQ(envelope["AccountContacts"]["HasMore"], true);
   EXPECT_EQ(envelope["AccountContacts"]["AccountContacts"].size(), 1u);
 }
 
 TEST_F(SandboxTools, GetAccountContact) {
-  json envelope = call("activecampaign_get_account_contact", {{"AssociationId", 1}});
+  json envelope = call("get_account_contact", {{"AssociationId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/accountContacts/1");
   EXPECT_EQ(envelope["AccountContact"]["account"], "1");
@@ -348,15 +348,15 @@ TEST_F(SandboxTools, GetAccountContact) {
 }
 
 TEST_F(SandboxTools, GetAccountContactNotFound) {
-  json envelope = call("activecampaign_get_account_contact", {{"AssociationId", 50}});
+  json envelope = call("get_account_contact", {{"AssociationId", 50}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["AccountContact"], json::object());
 }
 
 TEST_F(SandboxTools, UpdateAccountContactMovesTheContact) {
-  json created = call("activecampaign_create_account", {{"Name", "Globex"}});
+  json created = call("create_account", {{"Name", "Globex"}});
   const std::string account = created["Account"]["id"];
-  json envelope = call("activecampaign_update_account_contact",
+  json envelope = call("update_account_contact",
                        {{"AssociationId", 1}, {"ContactId", 1}, {"AccountId", account}});
   expect_request(log().back(), "PUT", "/accountContacts/1", {},
                  {{"accountContact", {{"contact", 1}, {"account", std::stoi(account)}}}});
@@ -365,7 +365,7 @@ TEST_F(SandboxTools, UpdateAccountContactMovesTheContact) {
 }
 
 TEST_F(SandboxTools, UpdateAccountContactNotFound) {
-  json envelope = call("activecampaign_update_account_contact",
+  json envelope = call("update_account_contact",
                        {{"AssociationId", 77}, {"ContactId", 1}, {"AccountId", 1}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),

@@ -23,7 +23,7 @@ class ConnectionHandler : public ::testing::Test {
   ToolRegistry registry{upstream};
 
   json envelope(json args) {
-    return testing::call(registry, "activecampaign_create_connection",
+    return testing::call(registry, "create_connection",
                          std::move(args))["structuredContent"];
   }
 };
@@ -105,7 +105,7 @@ TEST_F(ConnectionHandler, ReportsBothStepsAsProgress) {
     EXPECT_EQ(total, 2);
     steps.push_back(step);
   };
-  testing::call(registry, "activecampaign_create_connection", kNewConnection, context);
+  testing::call(registry, "create_connection", kNewConnection, context);
   EXPECT_EQ(steps, (std::vector<double>{0, 1}));
 }
 
@@ -127,7 +127,7 @@ TEST_F(ConnectionHandler, ListIdMustBeNumeric) {
 
 TEST_F(SandboxTools, CreateConnectionReturnsTheSeededConnection) {
   json envelope =
-      call("activecampaign_create_connection",
+      call("create_connection",
            with(with(kNewConnection, "Service", "demo-store"), "ExternalId", "demo-store"));
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/connections",
@@ -139,7 +139,7 @@ TEST_F(SandboxTools, CreateConnectionReturnsTheSeededConnection) {
 }
 
 TEST_F(SandboxTools, CreateConnectionCreatesOnceAndThenReturnsIt) {
-  json envelope = call("activecampaign_create_connection", with(kNewConnection, "ListId", "1"));
+  json envelope = call("create_connection", with(kNewConnection, "ListId", "1"));
   ASSERT_EQ(log().size(), 2u);
   expect_request(log()[1], "POST", "/connections", {},
                  {{"connection",
@@ -152,26 +152,26 @@ TEST_F(SandboxTools, CreateConnectionCreatesOnceAndThenReturnsIt) {
   EXPECT_EQ(envelope["Connection"]["externalid"], "shop12345");
   const std::string id = envelope["Connection"]["id"];
 
-  json again = call("activecampaign_create_connection", kNewConnection);
+  json again = call("create_connection", kNewConnection);
   EXPECT_EQ(again["Connection"]["id"], id);
   EXPECT_EQ(log().size(), 3u);
   EXPECT_EQ(store("GET", "/connections")["meta"]["total"], "2");
 }
 
 TEST_F(SandboxTools, DeleteConnection) {
-  json envelope = call("activecampaign_delete_connection", {{"ConnectionId", 1}});
+  json envelope = call("delete_connection", {{"ConnectionId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/connections/1");
   EXPECT_EQ(envelope["DeletedConnection"], json({{"id", "1"}, {"deleted", true}}));
 
-  json again = call("activecampaign_delete_connection", {{"ConnectionId", 1}});
+  json again = call("delete_connection", {{"ConnectionId", 1}});
   EXPECT_EQ(again["OriginalStatusCode"], 404);
   EXPECT_EQ(again["DeletedConnection"], json::object());
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(), HasSubstr("connection 1 was not found"));
 }
 
 TEST_F(SandboxTools, GetManyConnectionsDefaultsToTwenty) {
-  json envelope = call("activecampaign_get_many_connections", json::object());
+  json envelope = call("get_many_connections", json::object());
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/connections", {{"limit", "20"}});
   EXPECT_EQ(envelope["Connections"]["Connections"][0]["service"], "demo-store");
@@ -180,9 +180,9 @@ TEST_F(SandboxTools, GetManyConnectionsDefaultsToTwenty) {
 }
 
 TEST_F(SandboxTools, GetManyConnectionsFilters) {
-  call("activecampaign_create_connection", kNewConnection);
+  call("create_connection", kNewConnection);
   json envelope =
-      call("activecampaign_get_many_connections",
+      call("get_many_connections",
            {{"FilterService", "Shopify"}, {"FilterExternalId", "shop12345"}, {"Offset", 0}});
   expect_request(log().back(), "GET", "/connections",
                  {{"filters[service]", "Shopify"},
@@ -196,14 +196,14 @@ TEST_F(SandboxTools, GetManyConnectionsFilters) {
 
 TEST_F(SandboxTools, GetManyConnectionsServerErrorMayBeRetried) {
   answer("GET", "/connections", 503, R"({"message":"Service Unavailable"})");
-  json envelope = call("activecampaign_get_many_connections", json::object());
+  json envelope = call("get_many_connections", json::object());
   EXPECT_EQ(envelope["OriginalStatusCode"], 503);
   EXPECT_EQ(envelope["Connections"], json::object());
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("may be retried"));
 }
 
 TEST_F(SandboxTools, GetConnectionIsNested) {
-  json envelope = call("activecampaign_get_connection", {{"ConnectionId", 1}});
+  json envelope = call("get_connection", {{"ConnectionId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/connections/1");
   EXPECT_EQ(envelope["Connection"]["Connection"]["id"], "1");
@@ -211,14 +211,14 @@ TEST_F(SandboxTools, GetConnectionIsNested) {
 }
 
 TEST_F(SandboxTools, GetConnectionNotFound) {
-  json envelope = call("activecampaign_get_connection", {{"ConnectionId", 9}});
+  json envelope = call("get_connection", {{"ConnectionId", 9}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["Connection"], json::object());
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("connection 9 was not found"));
 }
 
 TEST_F(SandboxTools, UpdateConnectionMergesAdditionalFields) {
-  json envelope = call("activecampaign_update_connection",
+  json envelope = call("update_connection",
                        {{"ConnectionId", 1},
                         {"Service", "demo-store"},
                         {"ExternalId", "demo-store"},
@@ -237,7 +237,7 @@ TEST_F(SandboxTools, UpdateConnectionMergesAdditionalFields) {
 }
 
 TEST_F(SandboxTools, UpdateConnectionNotFound) {
-  json envelope = call("activecampaign_update_connection",
+  json envelope = call("update_connection",
                        {{"ConnectionId", 5}, {"Service", "s"}, {"ExternalId", "e"}, {"Name", "n"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["Connection"], json::object());

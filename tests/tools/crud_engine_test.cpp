@@ -238,7 +238,7 @@ TEST(BuildRequest, EmptyStringsAreSentWithoutOmitEmpty) {
 
 ToolSpec tag_spec() {
   ToolSpec spec;
-  spec.name = "activecampaign_get_tag";
+  spec.name = "get_tag";
   spec.title = "Get a Tag";
   spec.data_key = "Tag";
   spec.not_found = "tag {TagId}";

@@ -22,7 +22,7 @@ class UpdateDealHandler : public ::testing::Test {
   ToolRegistry registry{upstream};
 
   json envelope(json args) {
-    return testing::call(registry, "activecampaign_update_deal",
+    return testing::call(registry, "update_deal",
                          std::move(args))["structuredContent"];
   }
 };
@@ -147,7 +147,7 @@ TEST_F(UpdateDealHandler, ReportsProgressForBothSteps) {
   context.progress = [&](double, double, const std::string& message) {
     messages.push_back(message);
   };
-  testing::call(registry, "activecampaign_update_deal", {{"DealId", 7}, {"Status", 2}}, context);
+  testing::call(registry, "update_deal", {{"DealId", 7}, {"Status", 2}}, context);
   EXPECT_EQ(messages, (std::vector<std::string>{"Reading the current deal",
                                                 "Saving the deal with the changes"}));
 }
@@ -194,7 +194,7 @@ class DealSandbox : public SandboxTools {};
 TEST_F(DealSandbox, CreateDealSendsCentsAsGivenAndCurrencyLowercase) {
   json args = kNewDeal;
   args["AdditionalFields"] = {{"description", "Pilot for 3 sites"}, {"percent", 40}, {"status", 0}};
-  json envelope = call("activecampaign_create_deal", args);
+  json envelope = call("create_deal", args);
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/deals", {},
                  {{"deal",
@@ -223,7 +223,7 @@ TEST_F(DealSandbox, CreateDealSendsCentsAsGivenAndCurrencyLowercase) {
 TEST_F(DealSandbox, CreateDealPipelineIdWinsOverAdditionalFieldsGroup) {
   json args = kNewDeal;
   args["AdditionalFields"] = {{"group", 9}};
-  call("activecampaign_create_deal", args);
+  call("create_deal", args);
   ASSERT_EQ(log().size(), 1u);
   EXPECT_EQ(log()[0].body["deal"]["group"], 1);
 }
@@ -231,24 +231,24 @@ TEST_F(DealSandbox, CreateDealPipelineIdWinsOverAdditionalFieldsGroup) {
 TEST_F(DealSandbox, CreateDealRejectsBadCurrencyAndFractionalCents) {
   json args = kNewDeal;
   args["Currency"] = "US";
-  json envelope = call("activecampaign_create_deal", args);
+  json envelope = call("create_deal", args);
   EXPECT_EQ(envelope["StatusCode"], -1);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("Currency"));
   args = kNewDeal;
   args["Value"] = 456.78;
-  envelope = call("activecampaign_create_deal", args);
+  envelope = call("create_deal", args);
   EXPECT_EQ(envelope["StatusCode"], -1);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("Value"));
   args = kNewDeal;
   args["AdditionalFields"] = {{"status", 5}};
-  envelope = call("activecampaign_create_deal", args);
+  envelope = call("create_deal", args);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("AdditionalFields.status"));
   EXPECT_TRUE(log().empty());
 }
 
 TEST_F(DealSandbox, CreateDealRejectedUpstreamGivesEmptyData) {
   answer("POST", "/deals", 422, R"({"errors":[{"title":"The stage is not in the pipeline"}]})");
-  json envelope = call("activecampaign_create_deal", kNewDeal);
+  json envelope = call("create_deal", kNewDeal);
   ASSERT_EQ(log().size(), 1u);
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 422);
@@ -259,12 +259,12 @@ TEST_F(DealSandbox, CreateDealRejectedUpstreamGivesEmptyData) {
 }
 
 TEST_F(DealSandbox, DeleteDeal) {
-  json envelope = call("activecampaign_delete_deal", {{"DealId", "1"}});
+  json envelope = call("delete_deal", {{"DealId", "1"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/deals/1");
   EXPECT_EQ(envelope["DeletedDeal"], json({{"id", "1"}, {"deleted", true}}));
 
-  json again = call("activecampaign_delete_deal", {{"DealId", 1}});
+  json again = call("delete_deal", {{"DealId", 1}});
   EXPECT_EQ(again["OriginalStatusCode"], 404);
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(),
               HasSubstr("Delete a Deal failed: deal 1 was not found"));
@@ -272,7 +272,7 @@ TEST_F(DealSandbox, DeleteDeal) {
 }
 
 TEST_F(DealSandbox, GetManyDealsDefaultsToAHundredSortedByTitle) {
-  json envelope = call("activecampaign_get_many_deals", json::object());
+  json envelope = call("get_many_deals", json::object());
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/deals",
                  {{"orders[title]", "ASC"}, {"limit", "100"}, {"offset", "0"}});
@@ -286,14 +286,14 @@ TEST_F(DealSandbox, GetManyDealsDefaultsToAHundredSortedByTitle) {
 }
 
 TEST_F(DealSandbox, GetManyDealsSearchesTitlesAndPages) {
-  call("activecampaign_create_deal", kNewDeal);
+  call("create_deal", kNewDeal);
   json other = kNewDeal;
   other["Title"] = "Initech - Renewal";
-  call("activecampaign_create_deal", other);
+  call("create_deal", other);
   sandbox->clear_requests();
 
   json envelope =
-      call("activecampaign_get_many_deals",
+      call("get_many_deals",
            {{"Search", "pilot"}, {"OrderTitle", "DESC"}, {"Limit", 1}, {"Offset", "0"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(
@@ -305,16 +305,16 @@ TEST_F(DealSandbox, GetManyDealsSearchesTitlesAndPages) {
 }
 
 TEST_F(DealSandbox, GetManyDealsEmptySearchListsAll) {
-  call("activecampaign_create_deal", kNewDeal);
+  call("create_deal", kNewDeal);
   sandbox->clear_requests();
-  json envelope = call("activecampaign_get_many_deals", {{"Search", ""}, {"Limit", 1}});
+  json envelope = call("get_many_deals", {{"Search", ""}, {"Limit", 1}});
   EXPECT_EQ(log().at(0).query.count("filters[title]"), 0u);
   EXPECT_EQ(envelope["Deals"]["deals"].size(), 1u);
   EXPECT_EQ(envelope["Deals"]["total"], 2);
 }
 
 TEST_F(DealSandbox, GetDeal) {
-  json envelope = call("activecampaign_get_deal", {{"DealId", 1}});
+  json envelope = call("get_deal", {{"DealId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/deals/1");
   EXPECT_EQ(envelope["Deal"]["id"], "1");
@@ -326,7 +326,7 @@ TEST_F(DealSandbox, GetDeal) {
 }
 
 TEST_F(DealSandbox, GetDealNotFound) {
-  json envelope = call("activecampaign_get_deal", {{"DealId", 404}});
+  json envelope = call("get_deal", {{"DealId", 404}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("Get a Deal failed: deal 404 was not found"));
@@ -335,7 +335,7 @@ TEST_F(DealSandbox, GetDealNotFound) {
 
 TEST_F(DealSandbox, UpdateDealKeepsEveryFieldNotGiven) {
   const json before = store("GET", "/deals/1")["deal"];
-  json envelope = call("activecampaign_update_deal",
+  json envelope = call("update_deal",
                        {{"DealId", 1}, {"Value", 50000}, {"Currency", "EUR"}, {"Status", "1"}});
   ASSERT_EQ(log().size(), 2u);
   expect_request(log()[0], "GET", "/deals/1");
@@ -367,14 +367,14 @@ TEST_F(DealSandbox, UpdateDealKeepsEveryFieldNotGiven) {
 
 TEST_F(DealSandbox, UpdateDealMovesTheStage) {
   json envelope =
-      call("activecampaign_update_deal", {{"DealId", 1}, {"AdditionalFields", {{"stage", 3}}}});
+      call("update_deal", {{"DealId", 1}, {"AdditionalFields", {{"stage", 3}}}});
   EXPECT_EQ(log().at(1).body["deal"]["stage"], 3);
   EXPECT_EQ(envelope["ErrorMessage"], "");
   EXPECT_EQ(store("GET", "/deals/1")["deal"]["stage"], "3");
 }
 
 TEST_F(DealSandbox, UpdateDealNotFoundWritesNothing) {
-  json envelope = call("activecampaign_update_deal", {{"DealId", 77}, {"Title", "x"}});
+  json envelope = call("update_deal", {{"DealId", 77}, {"Title", "x"}});
   ASSERT_EQ(log().size(), 1u);
   EXPECT_EQ(log()[0].method, "GET");
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
@@ -383,7 +383,7 @@ TEST_F(DealSandbox, UpdateDealNotFoundWritesNothing) {
 
 TEST_F(DealSandbox, UpdateDealSaveFailureIsReportedAfterTheRead) {
   answer("PUT", "/deals", 500, R"({"message":"Internal"})");
-  json envelope = call("activecampaign_update_deal", {{"DealId", 1}, {"Title", "x"}});
+  json envelope = call("update_deal", {{"DealId", 1}, {"Title", "x"}});
   ASSERT_EQ(log().size(), 2u);
   EXPECT_EQ(envelope["OriginalStatusCode"], 500);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
@@ -394,7 +394,7 @@ TEST_F(DealSandbox, UpdateDealSaveFailureIsReportedAfterTheRead) {
 // ---------- Deal notes
 
 TEST_F(DealSandbox, CreateDealNote) {
-  json envelope = call("activecampaign_create_deal_note",
+  json envelope = call("create_deal_note",
                        {{"DealId", 1}, {"NoteText", "[Order-12345] Follow up next week."}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/deals/1/notes", {},
@@ -405,33 +405,33 @@ TEST_F(DealSandbox, CreateDealNote) {
 }
 
 TEST_F(DealSandbox, CreateDealNoteIsNotIdempotent) {
-  json first = call("activecampaign_create_deal_note", {{"DealId", 1}, {"NoteText", "Same"}});
-  json second = call("activecampaign_create_deal_note", {{"DealId", 1}, {"NoteText", "Same"}});
+  json first = call("create_deal_note", {{"DealId", 1}, {"NoteText", "Same"}});
+  json second = call("create_deal_note", {{"DealId", 1}, {"NoteText", "Same"}});
   EXPECT_NE(first["Note"]["id"], second["Note"]["id"]);
 }
 
 TEST_F(DealSandbox, CreateDealNoteTextLimits) {
-  json too_long = call("activecampaign_create_deal_note",
+  json too_long = call("create_deal_note",
                        {{"DealId", 1}, {"NoteText", std::string(65536, 'a')}});
   EXPECT_EQ(too_long["StatusCode"], -1);
   EXPECT_THAT(too_long["ErrorMessage"].get<std::string>(), HasSubstr("NoteText"));
-  json longest = call("activecampaign_create_deal_note",
+  json longest = call("create_deal_note",
                       {{"DealId", 1}, {"NoteText", std::string(65535, 'a')}});
   EXPECT_EQ(longest["ErrorMessage"], "");
 }
 
 TEST_F(DealSandbox, CreateDealNoteUnknownDeal) {
-  json envelope = call("activecampaign_create_deal_note", {{"DealId", 99}, {"NoteText", "x"}});
+  json envelope = call("create_deal_note", {{"DealId", 99}, {"NoteText", "x"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("deal 99 was not found"));
   EXPECT_EQ(envelope["Note"], json::object());
 }
 
 TEST_F(DealSandbox, UpdateDealNote) {
-  json created = call("activecampaign_create_deal_note", {{"DealId", 1}, {"NoteText", "Draft"}});
+  json created = call("create_deal_note", {{"DealId", 1}, {"NoteText", "Draft"}});
   const std::string id = created["Note"]["id"];
   sandbox->clear_requests();
-  json envelope = call("activecampaign_update_deal_note",
+  json envelope = call("update_deal_note",
                        {{"DealId", 1}, {"NoteId", id}, {"NoteText", "Final"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "PUT", "/deals/1/notes/" + id, {}, {{"note", {{"note", "Final"}}}});
@@ -443,7 +443,7 @@ TEST_F(DealSandbox, UpdateDealNote) {
 TEST_F(DealSandbox, UpdateDealNoteRequiresNonEmptyText) {
   for (const json& args :
        {json{{"DealId", 1}, {"NoteId", 1}}, json{{"DealId", 1}, {"NoteId", 1}, {"NoteText", ""}}}) {
-    json envelope = call("activecampaign_update_deal_note", args);
+    json envelope = call("update_deal_note", args);
     EXPECT_EQ(envelope["StatusCode"], -1);
     EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("NoteText"));
   }
@@ -452,7 +452,7 @@ TEST_F(DealSandbox, UpdateDealNoteRequiresNonEmptyText) {
 
 TEST_F(DealSandbox, UpdateDealNoteNotFound) {
   json envelope =
-      call("activecampaign_update_deal_note", {{"DealId", 1}, {"NoteId", 999}, {"NoteText", "x"}});
+      call("update_deal_note", {{"DealId", 1}, {"NoteId", 999}, {"NoteText", "x"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("note 999 of deal 1 was not found"));

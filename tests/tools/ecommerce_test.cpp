@@ -41,7 +41,7 @@ json customer(int id, const std::string& email, const std::string& external_id) 
 
 TEST_F(EcommerceHandler, GetCustomerByIdWinsOverEmail) {
   upstream.script.push_back(http(200, {{"ecomCustomer", customer(5, "a@example.com", "c5")}}));
-  json result = envelope("activecampaign_get_ecommerce_customer",
+  json result = envelope("get_ecommerce_customer",
                          {{"EcommerceCustomerId", "5"}, {"Email", "b@example.com"}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(upstream.requests[0].path, "/ecomCustomers/5");
@@ -53,7 +53,7 @@ TEST_F(EcommerceHandler, GetCustomerByEmailReturnsTheFirstMatch) {
   upstream.script.push_back(http(
       200,
       customers_page({customer(3, "a@example.com", "x"), customer(8, "a@example.com", "y")}, 2)));
-  json result = envelope("activecampaign_get_ecommerce_customer", {{"Email", "a@example.com"}});
+  json result = envelope("get_ecommerce_customer", {{"Email", "a@example.com"}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(upstream.requests[0].path, "/ecomCustomers");
   EXPECT_EQ(query_text(upstream.requests[0]), "filters[email]=a@example.com");
@@ -66,13 +66,13 @@ TEST_F(EcommerceHandler, GetCustomerByEmailSkipsLooseMatchesAndIgnoresCase) {
   upstream.script.push_back(http(
       200,
       customers_page({customer(3, "xa@example.com", "x"), customer(8, "A@Example.com", "y")}, 2)));
-  json result = envelope("activecampaign_get_ecommerce_customer", {{"Email", "a@example.com"}});
+  json result = envelope("get_ecommerce_customer", {{"Email", "a@example.com"}});
   EXPECT_EQ(result["Customer"]["id"], "8");
 }
 
 TEST_F(EcommerceHandler, GetCustomerByEmailWithoutMatchSaysSo) {
   upstream.script.push_back(http(200, customers_page(json::array(), 0)));
-  json result = envelope("activecampaign_get_ecommerce_customer", {{"Email", "no@example.com"}});
+  json result = envelope("get_ecommerce_customer", {{"Email", "no@example.com"}});
   EXPECT_EQ(result["StatusCode"], 200);
   EXPECT_EQ(result["OriginalStatusCode"], 200);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(),
@@ -82,7 +82,7 @@ TEST_F(EcommerceHandler, GetCustomerByEmailWithoutMatchSaysSo) {
 
 TEST_F(EcommerceHandler, GetCustomerByEmailLookupFailureNamesTheStep) {
   upstream.script.push_back(http(401, {{"message", "bad key"}}));
-  json result = envelope("activecampaign_get_ecommerce_customer", {{"Email", "a@example.com"}});
+  json result = envelope("get_ecommerce_customer", {{"Email", "a@example.com"}});
   EXPECT_EQ(result["OriginalStatusCode"], 401);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(),
               HasSubstr("while looking up the customer by email"));
@@ -90,7 +90,7 @@ TEST_F(EcommerceHandler, GetCustomerByEmailLookupFailureNamesTheStep) {
 }
 
 TEST_F(EcommerceHandler, GetCustomerNeedsIdOrEmail) {
-  json result = envelope("activecampaign_get_ecommerce_customer", json::object());
+  json result = envelope("get_ecommerce_customer", json::object());
   EXPECT_EQ(result["StatusCode"], -1);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(),
               HasSubstr("Email is required when EcommerceCustomerId is not given"));
@@ -102,7 +102,7 @@ TEST_F(EcommerceHandler, GetCustomerNeedsIdOrEmail) {
 TEST_F(EcommerceHandler, GetCustomersWithoutSearchIsOneCall) {
   upstream.script.push_back(http(200, customers_page({customer(1, "a@example.com", "1")}, 1)));
   json result =
-      envelope("activecampaign_get_ecommerce_customers", {{"ConnectionId", 2}, {"Limit", 5}});
+      envelope("get_ecommerce_customers", {{"ConnectionId", 2}, {"Limit", 5}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(query_text(upstream.requests[0]), "filters[connectionid]=2&limit=5&offset=0");
   EXPECT_EQ(result["Customers"]["TotalCount"], 1);
@@ -120,7 +120,7 @@ TEST_F(EcommerceHandler, GetCustomersSearchScansEveryPageAndMatchesEmailOrExtern
   upstream.script.push_back(http(200, customers_page({customer(101, "johnny@example.com", "z"),
                                                       customer(102, "mary@example.com", "m")},
                                                      102)));
-  json result = envelope("activecampaign_get_ecommerce_customers",
+  json result = envelope("get_ecommerce_customers",
                          {{"Search", "john"}, {"Email", "x@example.com"}, {"Offset", 1}});
   ASSERT_EQ(upstream.requests.size(), 2u);
   EXPECT_EQ(query_text(upstream.requests[0]), "filters[email]=x@example.com&limit=100&offset=0");
@@ -138,7 +138,7 @@ TEST_F(EcommerceHandler, GetCustomersSearchAppliesLimitToTheMatches) {
                                                       customer(3, "bob@example.com", "3")},
                                                      3)));
   json result =
-      envelope("activecampaign_get_ecommerce_customers", {{"Search", "ANN"}, {"Limit", 1}});
+      envelope("get_ecommerce_customers", {{"Search", "ANN"}, {"Limit", 1}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(result["Customers"]["TotalCount"], 2);
   ASSERT_EQ(result["Customers"]["Customers"].size(), 1u);
@@ -150,7 +150,7 @@ TEST_F(EcommerceHandler, GetCustomersSearchFailureKeepsTheEmptyShapeAndNamesTheS
   for (int i = 1; i <= 100; ++i) full.push_back(customer(i, "a@example.com", "x"));
   upstream.script.push_back(http(200, customers_page(full, 150)));
   upstream.script.push_back(http(429, {{"message", "Too Many Requests"}}));
-  json result = envelope("activecampaign_get_ecommerce_customers", {{"Search", "a"}});
+  json result = envelope("get_ecommerce_customers", {{"Search", "a"}});
   ASSERT_EQ(upstream.requests.size(), 2u);
   EXPECT_EQ(result["OriginalStatusCode"], 429);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(),
@@ -160,7 +160,7 @@ TEST_F(EcommerceHandler, GetCustomersSearchFailureKeepsTheEmptyShapeAndNamesTheS
 
 TEST_F(EcommerceHandler, GetCustomersTransportFailureKeepsTheEmptyShape) {
   upstream.script.push_back(transport_failure("timeout"));
-  json result = envelope("activecampaign_get_ecommerce_customers", json::object());
+  json result = envelope("get_ecommerce_customers", json::object());
   EXPECT_EQ(result["StatusCode"], 500);
   EXPECT_EQ(result["Customers"], json({{"Customers", json::array()}, {"TotalCount", 0}}));
 }
@@ -173,7 +173,7 @@ json orders_page(json orders, int total) {
 
 TEST_F(EcommerceHandler, GetOrdersByCustomerIdIsOneCall) {
   upstream.script.push_back(http(200, orders_page({{{"id", "1"}}, {{"id", "2"}}}, 3)));
-  json result = envelope("activecampaign_get_ecommerce_orders",
+  json result = envelope("get_ecommerce_orders",
                          {{"CustomerId", "67890"}, {"ExternalId", "ignored"}, {"Limit", 2}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(upstream.requests[0].path, "/ecomOrders");
@@ -188,7 +188,7 @@ TEST_F(EcommerceHandler, GetOrdersByExternalIdResolvesTheCustomerFirst) {
                                                       customer(9, "b@example.com", "SHOP-10")},
                                                      2)));
   upstream.script.push_back(http(200, orders_page({{{"id", "11"}, {"customerid", "4"}}}, 1)));
-  json result = envelope("activecampaign_get_ecommerce_orders", {{"ExternalId", "SHOP-1"}});
+  json result = envelope("get_ecommerce_orders", {{"ExternalId", "SHOP-1"}});
   ASSERT_EQ(upstream.requests.size(), 2u);
   EXPECT_EQ(upstream.requests[0].path, "/ecomCustomers");
   EXPECT_EQ(query_text(upstream.requests[0]), "filters[externalid]=SHOP-1");
@@ -201,7 +201,7 @@ TEST_F(EcommerceHandler, GetOrdersByExternalIdResolvesTheCustomerFirst) {
 
 TEST_F(EcommerceHandler, GetOrdersByUnknownExternalIdSaysSoWithoutListing) {
   upstream.script.push_back(http(200, customers_page(json::array(), 0)));
-  json result = envelope("activecampaign_get_ecommerce_orders", {{"ExternalId", "SHOP-404"}});
+  json result = envelope("get_ecommerce_orders", {{"ExternalId", "SHOP-404"}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(result["StatusCode"], 200);
   EXPECT_EQ(result["OriginalStatusCode"], 200);
@@ -214,7 +214,7 @@ TEST_F(EcommerceHandler, GetOrdersByAnExternalIdOnSeveralStoresAsksForCustomerId
   upstream.script.push_back(http(
       200,
       customers_page({customer(4, "a@example.com", "S1"), customer(9, "a@example.com", "S1")}, 2)));
-  json result = envelope("activecampaign_get_ecommerce_orders", {{"ExternalId", "S1"}});
+  json result = envelope("get_ecommerce_orders", {{"ExternalId", "S1"}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(),
               HasSubstr("belongs to 2 ecommerce customers (IDs 4, 9"));
@@ -223,7 +223,7 @@ TEST_F(EcommerceHandler, GetOrdersByAnExternalIdOnSeveralStoresAsksForCustomerId
 
 TEST_F(EcommerceHandler, GetOrdersCustomerLookupFailureNamesTheStep) {
   upstream.script.push_back(http(500, {{"message", "boom"}}));
-  json result = envelope("activecampaign_get_ecommerce_orders", {{"ExternalId", "S1"}});
+  json result = envelope("get_ecommerce_orders", {{"ExternalId", "S1"}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(result["OriginalStatusCode"], 500);
   EXPECT_THAT(
@@ -234,7 +234,7 @@ TEST_F(EcommerceHandler, GetOrdersCustomerLookupFailureNamesTheStep) {
 TEST_F(EcommerceHandler, GetOrdersListFailureAfterTheLookupNamesTheStep) {
   upstream.script.push_back(http(200, customers_page({customer(4, "a@example.com", "S1")}, 1)));
   upstream.script.push_back(transport_failure("connection reset"));
-  json result = envelope("activecampaign_get_ecommerce_orders", {{"ExternalId", "S1"}});
+  json result = envelope("get_ecommerce_orders", {{"ExternalId", "S1"}});
   EXPECT_EQ(result["StatusCode"], 500);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(),
               HasSubstr("while listing the orders of customer 4"));
@@ -242,7 +242,7 @@ TEST_F(EcommerceHandler, GetOrdersListFailureAfterTheLookupNamesTheStep) {
 
 TEST_F(EcommerceHandler, GetOrdersWithoutFiltersListsAll) {
   upstream.script.push_back(http(200, orders_page(json::array(), 0)));
-  envelope("activecampaign_get_ecommerce_orders", {{"Offset", 40}});
+  envelope("get_ecommerce_orders", {{"Offset", 40}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(query_text(upstream.requests[0]), "limit=20&offset=40");
 }
@@ -251,7 +251,7 @@ TEST_F(EcommerceHandler, GetOrdersWithoutFiltersListsAll) {
 
 TEST_F(EcommerceHandler, OrderProductsAreValidatedItemByItem) {
   json result =
-      envelope("activecampaign_create_ecommerce_order",
+      envelope("create_ecommerce_order",
                {{"ExternalId", "o-1"},
                 {"Email", "a@example.com"},
                 {"TotalPrice", 100},
@@ -272,7 +272,7 @@ TEST_F(EcommerceHandler, OrderProductsAreValidatedItemByItem) {
 
 TEST_F(EcommerceHandler, OrderDiscountTypeIsOrderOrShipping) {
   json result = envelope(
-      "activecampaign_update_ecommerce_order",
+      "update_ecommerce_order",
       {{"OrderId", 1},
        {"AdditionalFields",
         {{"orderDiscounts", {{{"name", "1OFF"}, {"type", "coupon"}, {"discountAmount", 100}}}}}}});
@@ -283,7 +283,7 @@ TEST_F(EcommerceHandler, OrderDiscountTypeIsOrderOrShipping) {
 
 TEST_F(EcommerceHandler, UpdateOrderProductsNeedAPositiveQuantity) {
   json result = envelope(
-      "activecampaign_update_ecommerce_order",
+      "update_ecommerce_order",
       {{"OrderId", 1},
        {"OrderProducts", {{{"externalid", "a"}, {"name", "A"}, {"price", 1}, {"quantity", 0}}}}});
   EXPECT_EQ(result["StatusCode"], -1);
@@ -291,7 +291,7 @@ TEST_F(EcommerceHandler, UpdateOrderProductsNeedAPositiveQuantity) {
 }
 
 TEST_F(EcommerceHandler, UpdateCustomerRefusesCoreFieldsInAdditionalFields) {
-  json result = envelope("activecampaign_update_ecommerce_customer",
+  json result = envelope("update_ecommerce_customer",
                          {{"EcommerceCustomerId", 1}, {"AdditionalFields", {{"email", "a@b.co"}}}});
   EXPECT_EQ(result["StatusCode"], -1);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(), HasSubstr("AdditionalFields.email"));
@@ -306,7 +306,7 @@ class EcommerceSandbox : public SandboxTools {};
 // ---------- Ecommerce customers
 
 TEST_F(EcommerceSandbox, CreateCustomer) {
-  json envelope = call("activecampaign_create_ecommerce_customer", kNewCustomer);
+  json envelope = call("create_ecommerce_customer", kNewCustomer);
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/ecomCustomers", {},
                  {{"ecomCustomer",
@@ -321,7 +321,7 @@ TEST_F(EcommerceSandbox, CreateCustomer) {
 }
 
 TEST_F(EcommerceSandbox, CreateCustomerTwiceOnTheSameConnectionIs422) {
-  json envelope = call("activecampaign_create_ecommerce_customer",
+  json envelope = call("create_ecommerce_customer",
                        with(kNewCustomer, "ExternalId", "cust-1001"));
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 422);
@@ -331,14 +331,14 @@ TEST_F(EcommerceSandbox, CreateCustomerTwiceOnTheSameConnectionIs422) {
 }
 
 TEST_F(EcommerceSandbox, DeleteCustomer) {
-  json created = call("activecampaign_create_ecommerce_customer", kNewCustomer);
+  json created = call("create_ecommerce_customer", kNewCustomer);
   const std::string id = created["EcommerceCustomer"]["id"];
   sandbox->clear_requests();
-  json envelope = call("activecampaign_delete_ecommerce_customer", {{"EcommerceCustomerId", id}});
+  json envelope = call("delete_ecommerce_customer", {{"EcommerceCustomerId", id}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/ecomCustomers/" + id);
   EXPECT_EQ(envelope["DeletedEcommerceCustomer"], json({{"id", id}, {"deleted", true}}));
-  json again = call("activecampaign_delete_ecommerce_customer", {{"EcommerceCustomerId", id}});
+  json again = call("delete_ecommerce_customer", {{"EcommerceCustomerId", id}});
   EXPECT_EQ(again["OriginalStatusCode"], 404);
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(),
               HasSubstr("ecommerce customer " + id + " was not found"));
@@ -346,7 +346,7 @@ TEST_F(EcommerceSandbox, DeleteCustomer) {
 }
 
 TEST_F(EcommerceSandbox, GetCustomersWithDefaults) {
-  json envelope = call("activecampaign_get_ecommerce_customers", json::object());
+  json envelope = call("get_ecommerce_customers", json::object());
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomCustomers", {{"limit", "20"}, {"offset", "0"}});
   ASSERT_EQ(envelope["Customers"]["Customers"].size(), 1u);
@@ -355,9 +355,9 @@ TEST_F(EcommerceSandbox, GetCustomersWithDefaults) {
 }
 
 TEST_F(EcommerceSandbox, GetCustomersFiltersByEmailAndConnection) {
-  call("activecampaign_create_ecommerce_customer", kNewCustomer);
+  call("create_ecommerce_customer", kNewCustomer);
   sandbox->clear_requests();
-  json envelope = call("activecampaign_get_ecommerce_customers",
+  json envelope = call("get_ecommerce_customers",
                        {{"Email", "new.shopper@example.com"}, {"ConnectionId", "1"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomCustomers",
@@ -371,9 +371,9 @@ TEST_F(EcommerceSandbox, GetCustomersFiltersByEmailAndConnection) {
 }
 
 TEST_F(EcommerceSandbox, GetCustomersSearchIsDoneByTheServer) {
-  call("activecampaign_create_ecommerce_customer", kNewCustomer);
+  call("create_ecommerce_customer", kNewCustomer);
   sandbox->clear_requests();
-  json envelope = call("activecampaign_get_ecommerce_customers", {{"Search", "SHOPPER"}});
+  json envelope = call("get_ecommerce_customers", {{"Search", "SHOPPER"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomCustomers", {{"limit", "100"}, {"offset", "0"}});
   ASSERT_EQ(envelope["Customers"]["Customers"].size(), 1u);
@@ -382,7 +382,7 @@ TEST_F(EcommerceSandbox, GetCustomersSearchIsDoneByTheServer) {
 }
 
 TEST_F(EcommerceSandbox, GetCustomerById) {
-  json envelope = call("activecampaign_get_ecommerce_customer", {{"EcommerceCustomerId", "1"}});
+  json envelope = call("get_ecommerce_customer", {{"EcommerceCustomerId", "1"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomCustomers/1");
   EXPECT_EQ(envelope["Customer"]["email"], "jane.doe@example.com");
@@ -391,25 +391,25 @@ TEST_F(EcommerceSandbox, GetCustomerById) {
 
 TEST_F(EcommerceSandbox, GetCustomerByEmail) {
   json envelope =
-      call("activecampaign_get_ecommerce_customer", {{"Email", "jane.doe@example.com"}});
+      call("get_ecommerce_customer", {{"Email", "jane.doe@example.com"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomCustomers", {{"filters[email]", "jane.doe@example.com"}});
   EXPECT_EQ(envelope["Customer"]["id"], "1");
 }
 
 TEST_F(EcommerceSandbox, GetCustomerNotFound) {
-  json envelope = call("activecampaign_get_ecommerce_customer", {{"EcommerceCustomerId", 404}});
+  json envelope = call("get_ecommerce_customer", {{"EcommerceCustomerId", 404}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("ecommerce customer 404 was not found"));
-  json by_email = call("activecampaign_get_ecommerce_customer", {{"Email", "nobody@example.com"}});
+  json by_email = call("get_ecommerce_customer", {{"Email", "nobody@example.com"}});
   EXPECT_EQ(by_email["OriginalStatusCode"], 200);
   EXPECT_THAT(by_email["ErrorMessage"].get<std::string>(),
               HasSubstr("no ecommerce customer has the email nobody@example.com"));
 }
 
 TEST_F(EcommerceSandbox, UpdateCustomerSendsOnlyGivenFieldsAndNestsTheResult) {
-  json envelope = call("activecampaign_update_ecommerce_customer",
+  json envelope = call("update_ecommerce_customer",
                        {{"EcommerceCustomerId", 1},
                         {"ExternalId", "cust-1001-b"},
                         {"AcceptsMarketing", "0"},
@@ -425,7 +425,7 @@ TEST_F(EcommerceSandbox, UpdateCustomerSendsOnlyGivenFieldsAndNestsTheResult) {
 }
 
 TEST_F(EcommerceSandbox, UpdateCustomerNotFound) {
-  json envelope = call("activecampaign_update_ecommerce_customer",
+  json envelope = call("update_ecommerce_customer",
                        {{"EcommerceCustomerId", 404}, {"Email", "a@example.com"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
@@ -436,7 +436,7 @@ TEST_F(EcommerceSandbox, UpdateCustomerNotFound) {
 // ---------- Ecommerce orders
 
 TEST_F(EcommerceSandbox, CreateOrderSendsCentsAsGivenAndCurrencyUppercase) {
-  json envelope = call("activecampaign_create_ecommerce_order", kNewOrder);
+  json envelope = call("create_ecommerce_order", kNewOrder);
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/ecomOrders", {},
                  {{"ecomOrder",
@@ -460,7 +460,7 @@ TEST_F(EcommerceSandbox, CreateAbandonedCartWithCheckoutIdAndDate) {
   args.erase("ExternalId");
   args["ExternalCheckoutId"] = "cart-77";
   args["AbandonedDate"] = "2026-11-21T08:00:00Z";
-  json envelope = call("activecampaign_create_ecommerce_order", args);
+  json envelope = call("create_ecommerce_order", args);
   ASSERT_EQ(log().size(), 1u);
   const json sent = log()[0].body["ecomOrder"];
   EXPECT_EQ(sent["externalcheckoutid"], "cart-77");
@@ -472,20 +472,20 @@ TEST_F(EcommerceSandbox, CreateAbandonedCartWithCheckoutIdAndDate) {
 TEST_F(EcommerceSandbox, CreateOrderNeedsExactlyOneExternalIdAndTheAbandonedDate) {
   json neither = kNewOrder;
   neither.erase("ExternalId");
-  json envelope = call("activecampaign_create_ecommerce_order", neither);
+  json envelope = call("create_ecommerce_order", neither);
   EXPECT_EQ(envelope["StatusCode"], -1);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("ExternalCheckoutId is required when ExternalId is not given"));
 
   json both = with(with(kNewOrder, "ExternalCheckoutId", "cart-1"), "AbandonedDate",
                    "2026-11-21T08:00:00Z");
-  envelope = call("activecampaign_create_ecommerce_order", both);
+  envelope = call("create_ecommerce_order", both);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("ExternalCheckoutId must not be given when ExternalId is given"));
 
   json no_date = neither;
   no_date["ExternalCheckoutId"] = "cart-1";
-  envelope = call("activecampaign_create_ecommerce_order", no_date);
+  envelope = call("create_ecommerce_order", no_date);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("AbandonedDate is required when ExternalCheckoutId is given"));
   EXPECT_TRUE(log().empty());
@@ -493,18 +493,18 @@ TEST_F(EcommerceSandbox, CreateOrderNeedsExactlyOneExternalIdAndTheAbandonedDate
 
 TEST_F(EcommerceSandbox, CreateOrderWithADuplicateExternalIdIs422) {
   json envelope =
-      call("activecampaign_create_ecommerce_order", with(kNewOrder, "ExternalId", "order-5001"));
+      call("create_ecommerce_order", with(kNewOrder, "ExternalId", "order-5001"));
   EXPECT_EQ(envelope["OriginalStatusCode"], 422);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("HTTP 422"));
   EXPECT_EQ(envelope["Order"], json::object());
 }
 
 TEST_F(EcommerceSandbox, DeleteOrder) {
-  json envelope = call("activecampaign_delete_ecommerce_order", {{"OrderId", 1}});
+  json envelope = call("delete_ecommerce_order", {{"OrderId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/ecomOrders/1");
   EXPECT_EQ(envelope["DeletedEcommerceOrder"], json({{"deleted", true}, {"orderId", "1"}}));
-  json again = call("activecampaign_delete_ecommerce_order", {{"OrderId", 1}});
+  json again = call("delete_ecommerce_order", {{"OrderId", 1}});
   EXPECT_EQ(again["OriginalStatusCode"], 404);
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(),
               HasSubstr("ecommerce order 1 was not found"));
@@ -512,7 +512,7 @@ TEST_F(EcommerceSandbox, DeleteOrder) {
 }
 
 TEST_F(EcommerceSandbox, GetOrdersByCustomerId) {
-  json envelope = call("activecampaign_get_ecommerce_orders", {{"CustomerId", "1"}});
+  json envelope = call("get_ecommerce_orders", {{"CustomerId", "1"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomOrders",
                  {{"filters[customerid]", "1"}, {"limit", "20"}, {"offset", "0"}});
@@ -523,7 +523,7 @@ TEST_F(EcommerceSandbox, GetOrdersByCustomerId) {
 }
 
 TEST_F(EcommerceSandbox, GetOrdersByCustomerExternalId) {
-  json envelope = call("activecampaign_get_ecommerce_orders", {{"ExternalId", "cust-1001"}});
+  json envelope = call("get_ecommerce_orders", {{"ExternalId", "cust-1001"}});
   ASSERT_EQ(log().size(), 2u);
   expect_request(log()[0], "GET", "/ecomCustomers", {{"filters[externalid]", "cust-1001"}});
   expect_request(log()[1], "GET", "/ecomOrders",
@@ -533,16 +533,16 @@ TEST_F(EcommerceSandbox, GetOrdersByCustomerExternalId) {
 }
 
 TEST_F(EcommerceSandbox, GetOrdersByUnknownExternalId) {
-  json envelope = call("activecampaign_get_ecommerce_orders", {{"ExternalId", "cust-9999"}});
+  json envelope = call("get_ecommerce_orders", {{"ExternalId", "cust-9999"}});
   ASSERT_EQ(log().size(), 1u);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("no ecommerce customer has the external ID cust-9999"));
 }
 
 TEST_F(EcommerceSandbox, GetOrdersPages) {
-  call("activecampaign_create_ecommerce_order", kNewOrder);
+  call("create_ecommerce_order", kNewOrder);
   sandbox->clear_requests();
-  json envelope = call("activecampaign_get_ecommerce_orders", {{"Limit", 1}});
+  json envelope = call("get_ecommerce_orders", {{"Limit", 1}});
   expect_request(log().at(0), "GET", "/ecomOrders", {{"limit", "1"}, {"offset", "0"}});
   EXPECT_EQ(envelope["Orders"]["orders"].size(), 1u);
   EXPECT_EQ(envelope["Orders"]["total"], 2);
@@ -550,7 +550,7 @@ TEST_F(EcommerceSandbox, GetOrdersPages) {
 }
 
 TEST_F(EcommerceSandbox, GetOrder) {
-  json envelope = call("activecampaign_get_ecommerce_order", {{"OrderId", 1}});
+  json envelope = call("get_ecommerce_order", {{"OrderId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomOrders/1");
   EXPECT_EQ(envelope["Order"]["id"], "1");
@@ -559,7 +559,7 @@ TEST_F(EcommerceSandbox, GetOrder) {
 }
 
 TEST_F(EcommerceSandbox, GetOrderNotFound) {
-  json envelope = call("activecampaign_get_ecommerce_order", {{"OrderId", 404}});
+  json envelope = call("get_ecommerce_order", {{"OrderId", 404}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("Get an Ecommerce Order failed: ecommerce order 404 was not found"));
@@ -567,7 +567,7 @@ TEST_F(EcommerceSandbox, GetOrderNotFound) {
 
 TEST_F(EcommerceSandbox, UpdateOrderSendsOnlyGivenFields) {
   json envelope =
-      call("activecampaign_update_ecommerce_order", {{"OrderId", 1},
+      call("update_ecommerce_order", {{"OrderId", 1},
                                                      {"TotalPrice", 8400},
                                                      {"Currency", "eur"},
                                                      {"AdditionalFields",
@@ -588,11 +588,11 @@ TEST_F(EcommerceSandbox, UpdateOrderSendsOnlyGivenFields) {
 }
 
 TEST_F(EcommerceSandbox, UpdateOrderAcceptsEitherSpellingOfTheAbandonedDate) {
-  call("activecampaign_update_ecommerce_order",
+  call("update_ecommerce_order",
        {{"OrderId", 1}, {"AdditionalFields", {{"abandonedDate", "2026-11-22T00:00:00Z"}}}});
   EXPECT_EQ(log().at(0).body["ecomOrder"], json({{"abandonedDate", "2026-11-22T00:00:00Z"}}));
   json both = call(
-      "activecampaign_update_ecommerce_order",
+      "update_ecommerce_order",
       {{"OrderId", 1},
        {"AdditionalFields",
         {{"abandonedDate", "2026-11-22T00:00:00Z"}, {"abandoneDate", "2026-11-23T00:00:00Z"}}}});
@@ -601,7 +601,7 @@ TEST_F(EcommerceSandbox, UpdateOrderAcceptsEitherSpellingOfTheAbandonedDate) {
 }
 
 TEST_F(EcommerceSandbox, UpdateOrderReplacesTheProducts) {
-  json envelope = call("activecampaign_update_ecommerce_order", {{"OrderId", 1},
+  json envelope = call("update_ecommerce_order", {{"OrderId", 1},
                                                                  {"OrderProducts",
                                                                   {{{"externalid", "prod-123"},
                                                                     {"name", "Wireless Mouse"},
@@ -617,7 +617,7 @@ TEST_F(EcommerceSandbox, UpdateOrderReplacesTheProducts) {
 
 TEST_F(EcommerceSandbox, UpdateOrderNotFound) {
   json missing =
-      call("activecampaign_update_ecommerce_order", {{"OrderId", 404}, {"TotalPrice", 1}});
+      call("update_ecommerce_order", {{"OrderId", 404}, {"TotalPrice", 1}});
   EXPECT_EQ(missing["OriginalStatusCode"], 404);
   EXPECT_THAT(missing["ErrorMessage"].get<std::string>(),
               HasSubstr("ecommerce order 404 was not found"));
@@ -628,7 +628,7 @@ TEST_F(EcommerceSandbox, UpdateOrderNotFound) {
 
 TEST_F(EcommerceSandbox, GetOrderProductByProductIdRenamesAndConvertsFields) {
   json envelope =
-      call("activecampaign_get_ecommerce_order_product_by_product_id", {{"ProductId", 1}});
+      call("get_ecommerce_order_product_by_product_id", {{"ProductId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomOrderProducts/1");
   const json& product = envelope["Product"];
@@ -642,7 +642,7 @@ TEST_F(EcommerceSandbox, GetOrderProductByProductIdRenamesAndConvertsFields) {
 
 TEST_F(EcommerceSandbox, GetOrderProductNotFound) {
   json envelope =
-      call("activecampaign_get_ecommerce_order_product_by_product_id", {{"ProductId", 404}});
+      call("get_ecommerce_order_product_by_product_id", {{"ProductId", 404}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("order product 404 was not found"));
@@ -650,7 +650,7 @@ TEST_F(EcommerceSandbox, GetOrderProductNotFound) {
 }
 
 TEST_F(EcommerceSandbox, GetOrderProductsWithDefaults) {
-  json envelope = call("activecampaign_get_ecommerce_order_products", json::object());
+  json envelope = call("get_ecommerce_order_products", json::object());
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomOrderProducts", {{"limit", "100"}, {"offset", "0"}});
   EXPECT_EQ(envelope["Products"]["Products"].size(), 2u);
@@ -659,7 +659,7 @@ TEST_F(EcommerceSandbox, GetOrderProductsWithDefaults) {
 
 TEST_F(EcommerceSandbox, GetOrderProductsPages) {
   json envelope =
-      call("activecampaign_get_ecommerce_order_products", {{"Limit", 1}, {"Offset", 1}});
+      call("get_ecommerce_order_products", {{"Limit", 1}, {"Offset", 1}});
   expect_request(log().at(0), "GET", "/ecomOrderProducts", {{"limit", "1"}, {"offset", "1"}});
   ASSERT_EQ(envelope["Products"]["Products"].size(), 1u);
   EXPECT_EQ(envelope["Products"]["Products"][0]["id"], "2");
@@ -667,7 +667,7 @@ TEST_F(EcommerceSandbox, GetOrderProductsPages) {
 }
 
 TEST_F(EcommerceSandbox, GetOrderProductsByOrderIdIsAPlainArray) {
-  json envelope = call("activecampaign_get_ecommerce_order_products_by_order_id", {{"OrderId", 1}});
+  json envelope = call("get_ecommerce_order_products_by_order_id", {{"OrderId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/ecomOrders/1/orderProducts",
                  {{"limit", "100"}, {"offset", "0"}});
@@ -679,7 +679,7 @@ TEST_F(EcommerceSandbox, GetOrderProductsByOrderIdIsAPlainArray) {
 
 TEST_F(EcommerceSandbox, GetOrderProductsByUnknownOrderIsAnEmptyArray) {
   json envelope =
-      call("activecampaign_get_ecommerce_order_products_by_order_id", {{"OrderId", 404}});
+      call("get_ecommerce_order_products_by_order_id", {{"OrderId", 404}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("ecommerce order 404 was not found"));

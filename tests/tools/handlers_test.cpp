@@ -30,7 +30,7 @@ class Handlers : public ::testing::Test {
 TEST_F(Handlers, CreateContactWithEmailUpsertsThroughContactSync) {
   upstream.script.push_back(http(
       201, {{"contact", {{"id", "7"}, {"email", "a@x.com"}}}, {"fieldValues", json::array()}}));
-  json result = envelope("activecampaign_create_contact",
+  json result = envelope("create_contact",
                          {{"Email", "a@x.com"},
                           {"FirstName", "Ann"},
                           {"FieldValues", {{{"field", "1"}, {"value", "Gold"}}}}});
@@ -50,7 +50,7 @@ TEST_F(Handlers, CreateContactWithEmailUpsertsThroughContactSync) {
 
 TEST_F(Handlers, CreateContactPhoneOnlyWhenAllowNullEmail) {
   upstream.script.push_back(http(201, {{"contact", {{"id", "8"}, {"phone", "+1"}}}}));
-  json result = envelope("activecampaign_create_contact",
+  json result = envelope("create_contact",
                          {{"AllowNullEmail", "true"}, {"Phone", "+1-555-0100"}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(upstream.requests[0].path, "/contacts");
@@ -59,7 +59,7 @@ TEST_F(Handlers, CreateContactPhoneOnlyWhenAllowNullEmail) {
 }
 
 TEST_F(Handlers, CreateContactWithoutEmailIsRejectedBeforeAnyCall) {
-  json result = envelope("activecampaign_create_contact", {{"FirstName", "Ann"}});
+  json result = envelope("create_contact", {{"FirstName", "Ann"}});
   EXPECT_EQ(result["StatusCode"], -1);
   EXPECT_EQ(result["OriginalStatusCode"], 0);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(), HasSubstr("Email is required unless"));
@@ -67,7 +67,7 @@ TEST_F(Handlers, CreateContactWithoutEmailIsRejectedBeforeAnyCall) {
 }
 
 TEST_F(Handlers, CreateContactAllowNullEmailStillNeedsPhone) {
-  json result = envelope("activecampaign_create_contact", {{"AllowNullEmail", true}});
+  json result = envelope("create_contact", {{"AllowNullEmail", true}});
   EXPECT_EQ(result["StatusCode"], -1);
   EXPECT_TRUE(upstream.requests.empty());
 }
@@ -79,7 +79,7 @@ TEST_F(Handlers, CreateTagReturnsTheExistingTagWithSameNameAndType) {
                                         {{{"id", "3"}, {"tag", "VIP"}, {"tagType", "template"}},
                                          {{"id", "4"}, {"tag", "VIP"}, {"tagType", "contact"}}}},
                                        {"meta", {{"total", "2"}}}}));
-  json result = envelope("activecampaign_create_tag", {{"Tag", "VIP"}});
+  json result = envelope("create_tag", {{"Tag", "VIP"}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(upstream.requests[0].method, "GET");
   EXPECT_EQ(upstream.requests[0].path, "/tags");
@@ -93,7 +93,7 @@ TEST_F(Handlers, CreateTagCreatesWhenOnlyTheTypeDiffers) {
   upstream.script.push_back(
       http(200, {{"tags", {{{"id", "4"}, {"tag", "VIP"}, {"tagType", "contact"}}}}}));
   upstream.script.push_back(http(201, {{"tag", {{"id", "9"}, {"tag", "VIP"}}}}));
-  json result = envelope("activecampaign_create_tag",
+  json result = envelope("create_tag",
                          {{"Tag", "VIP"}, {"TagType", "template"}, {"Description", "d"}});
   ASSERT_EQ(upstream.requests.size(), 2u);
   EXPECT_EQ(upstream.requests[1].method, "POST");
@@ -106,14 +106,14 @@ TEST_F(Handlers, CreateTagCreatesWhenOnlyTheTypeDiffers) {
 TEST_F(Handlers, CreateTagSendsTheDefaultType) {
   upstream.script.push_back(http(200, {{"tags", json::array()}}));
   upstream.script.push_back(http(201, {{"tag", {{"id", "9"}}}}));
-  envelope("activecampaign_create_tag", {{"Tag", "New"}});
+  envelope("create_tag", {{"Tag", "New"}});
   ASSERT_EQ(upstream.requests.size(), 2u);
   EXPECT_EQ((*upstream.requests[1].body)["tag"]["tagType"], "contact");
 }
 
 TEST_F(Handlers, CreateTagLookupFailureNamesTheStepAndCreatesNothing) {
   upstream.script.push_back(transport_failure("connection reset by upstream"));
-  json result = envelope("activecampaign_create_tag", {{"Tag", "VIP"}});
+  json result = envelope("create_tag", {{"Tag", "VIP"}});
   EXPECT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(result["StatusCode"], 500);
   EXPECT_TRUE(result["ErrorMessage"].get<std::string>().starts_with(
@@ -130,7 +130,7 @@ TEST_F(Handlers, CreateTagReportsProgressSteps) {
     steps.push_back(progress);
     EXPECT_EQ(total, 2);
   };
-  envelope("activecampaign_create_tag", {{"Tag", "New"}}, context);
+  envelope("create_tag", {{"Tag", "New"}}, context);
   EXPECT_EQ(steps, (std::vector<double>{0, 1}));
 }
 
@@ -152,7 +152,7 @@ json lists_page(std::vector<std::string> stringids, int total) {
 
 TEST_F(Handlers, CreateListReturnsTheExistingListWithSameStringId) {
   upstream.script.push_back(http(200, lists_page({"other", "vip"}, 2)));
-  json result = envelope("activecampaign_create_list", kListArgs);
+  json result = envelope("create_list", kListArgs);
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(query_text(upstream.requests[0]), "filters[name]=VIP&limit=100&offset=0");
   EXPECT_EQ(result["List"]["stringid"], "vip");
@@ -162,7 +162,7 @@ TEST_F(Handlers, CreateListReturnsTheExistingListWithSameStringId) {
 TEST_F(Handlers, CreateListPagesThroughTheLookup) {
   upstream.script.push_back(http(200, lists_page(std::vector<std::string>(100, "x"), 150)));
   upstream.script.push_back(http(200, lists_page({"y", "vip"}, 150)));
-  json result = envelope("activecampaign_create_list", kListArgs);
+  json result = envelope("create_list", kListArgs);
   ASSERT_EQ(upstream.requests.size(), 2u);
   EXPECT_EQ(query_text(upstream.requests[1]), "filters[name]=VIP&limit=100&offset=100");
   EXPECT_EQ(result["List"]["stringid"], "vip");
@@ -171,7 +171,7 @@ TEST_F(Handlers, CreateListPagesThroughTheLookup) {
 TEST_F(Handlers, CreateListPostsWhenNoListHasTheStringId) {
   upstream.script.push_back(http(200, lists_page({"other"}, 1)));
   upstream.script.push_back(http(201, {{"list", {{"id", "5"}, {"stringid", "vip"}}}}));
-  json result = envelope("activecampaign_create_list", kListArgs);
+  json result = envelope("create_list", kListArgs);
   ASSERT_EQ(upstream.requests.size(), 2u);
   EXPECT_EQ(upstream.requests[1].method, "POST");
   EXPECT_EQ(upstream.requests[1].path, "/lists");
@@ -188,7 +188,7 @@ TEST_F(Handlers, CreateListFindsADuplicateStringIdUnderAnotherName) {
   upstream.script.push_back(http(200, lists_page({}, 0)));
   upstream.script.push_back(http(422, {{"errors", {{{"title", "Duplicate stringid"}}}}}));
   upstream.script.push_back(http(200, lists_page({"a", "vip"}, 2)));
-  json result = envelope("activecampaign_create_list", kListArgs);
+  json result = envelope("create_list", kListArgs);
   ASSERT_EQ(upstream.requests.size(), 3u);
   EXPECT_EQ(query_text(upstream.requests[2]), "limit=100&offset=0");
   EXPECT_EQ(result["List"]["stringid"], "vip");
@@ -199,7 +199,7 @@ TEST_F(Handlers, CreateListReportsTheRejectionWhenNoDuplicateExists) {
   upstream.script.push_back(http(200, lists_page({}, 0)));
   upstream.script.push_back(http(422, {{"errors", {{{"title", "Sender URL is invalid"}}}}}));
   upstream.script.push_back(http(200, lists_page({"a"}, 1)));
-  json result = envelope("activecampaign_create_list", kListArgs);
+  json result = envelope("create_list", kListArgs);
   EXPECT_EQ(result["OriginalStatusCode"], 422);
   EXPECT_EQ(result["StatusCode"], 200);
   EXPECT_THAT(
@@ -211,7 +211,7 @@ TEST_F(Handlers, CreateListReportsTheRejectionWhenNoDuplicateExists) {
 
 TEST_F(Handlers, CreateListLookupFailureStopsBeforeCreating) {
   upstream.script.push_back(http(401, {{"message", "bad key"}}));
-  json result = envelope("activecampaign_create_list", kListArgs);
+  json result = envelope("create_list", kListArgs);
   EXPECT_EQ(upstream.requests.size(), 1u);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(), HasSubstr("looking for an existing list"));
 }
@@ -229,7 +229,7 @@ json subscriptions(std::vector<std::pair<std::string, std::string>> id_and_list)
 TEST_F(Handlers, RemoveFromListDeletesEveryMatchingSubscription) {
   upstream.script.push_back(http(200, subscriptions({{"10", "3"}, {"11", "4"}, {"12", "3"}})));
   json result =
-      envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", "3"}});
+      envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", "3"}});
   ASSERT_EQ(upstream.requests.size(), 3u);
   EXPECT_EQ(upstream.requests[0].path, "/contacts/5/contactLists");
   EXPECT_EQ(upstream.requests[1].method, "DELETE");
@@ -245,7 +245,7 @@ TEST_F(Handlers, RemoveFromListFallsBackToUnsubscribeWhenDeleteIsNotAllowed) {
   upstream.script.push_back(http(405, {{"message", "Method Not Allowed"}}));
   upstream.script.push_back(http(200, {{"contactList", {{"id", "10"}, {"status", "2"}}}}));
   json result =
-      envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
+      envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
   ASSERT_EQ(upstream.requests.size(), 3u);
   EXPECT_EQ(upstream.requests[2].method, "POST");
   EXPECT_EQ(upstream.requests[2].path, "/contactLists");
@@ -260,7 +260,7 @@ TEST_F(Handlers, RemoveFromListFallsBackOn404Too) {
   upstream.script.push_back(http(404));
   upstream.script.push_back(http(201, {{"contactList", json::object()}}));
   json result =
-      envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
+      envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
   EXPECT_EQ(upstream.requests.size(), 3u);
   EXPECT_EQ(result["RemovedContactList"]["RemovedCount"], 1);
   EXPECT_EQ(result["OriginalStatusCode"], 201);
@@ -269,7 +269,7 @@ TEST_F(Handlers, RemoveFromListFallsBackOn404Too) {
 TEST_F(Handlers, RemoveFromListWithoutMatchSaysSoWithCountZero) {
   upstream.script.push_back(http(200, subscriptions({{"11", "4"}})));
   json result =
-      envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
+      envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
   EXPECT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(result["StatusCode"], 200);
   EXPECT_EQ(result["OriginalStatusCode"], 200);
@@ -282,7 +282,7 @@ TEST_F(Handlers, RemoveFromListWithoutMatchSaysSoWithCountZero) {
 TEST_F(Handlers, RemoveFromListUnknownContactIsNotFound) {
   upstream.script.push_back(http(404, {{"message", "No Result found for Subscriber with id 5"}}));
   json result =
-      envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
+      envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
   EXPECT_EQ(result["OriginalStatusCode"], 404);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(), HasSubstr("contact 5 was not found"));
   EXPECT_EQ(result["RemovedContactList"]["RemovedCount"], 0);
@@ -293,7 +293,7 @@ TEST_F(Handlers, RemoveFromListFailureHalfWayNamesTheStepAndCount) {
   upstream.script.push_back(http(200));
   upstream.script.push_back(http(503));
   json result =
-      envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
+      envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
   EXPECT_EQ(result["OriginalStatusCode"], 503);
   EXPECT_EQ(result["RemovedContactList"]["RemovedCount"], 1);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(),
@@ -305,7 +305,7 @@ TEST_F(Handlers, RemoveFromListFallbackFailureNamesTheFallback) {
   upstream.script.push_back(http(405));
   upstream.script.push_back(transport_failure("upstream did not answer within 30000 ms"));
   json result =
-      envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
+      envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}});
   EXPECT_EQ(result["StatusCode"], 500);
   EXPECT_THAT(result["ErrorMessage"].get<std::string>(), HasSubstr("unsubscribing the contact"));
 }
@@ -317,7 +317,7 @@ TEST_F(Handlers, RemoveFromListReportsProgressPerSubscription) {
   context.progress = [&](double, double, const std::string& message) {
     messages.push_back(message);
   };
-  envelope("activecampaign_remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}}, context);
+  envelope("remove_contact_from_list", {{"ContactId", 5}, {"ListId", 3}}, context);
   ASSERT_EQ(messages.size(), 3u);
   EXPECT_EQ(messages[2], "Removing subscription 12");
 }

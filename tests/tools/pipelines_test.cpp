@@ -17,7 +17,7 @@ using testing::query_text;
 // ---------- Pipelines
 
 TEST_F(SandboxTools, CreatePipelineSendsDefaultsAndLowercaseCurrency) {
-  json envelope = call("activecampaign_create_pipeline",
+  json envelope = call("create_pipeline",
                        {{"Title", "Renewals"}, {"Currency", "EUR"}, {"Users", {"1"}}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/dealGroups", {},
@@ -35,20 +35,20 @@ TEST_F(SandboxTools, CreatePipelineSendsDefaultsAndLowercaseCurrency) {
 
 TEST_F(SandboxTools, CreatePipelineIsNotDeduplicated) {
   json first =
-      call("activecampaign_create_pipeline", {{"Title", "Sales Pipeline"}, {"Currency", "usd"}});
+      call("create_pipeline", {{"Title", "Sales Pipeline"}, {"Currency", "usd"}});
   EXPECT_EQ(first["ErrorMessage"], "");
   EXPECT_NE(first["Pipeline"]["id"], "1");
   EXPECT_EQ(store("GET", "/dealGroups")["meta"]["total"], "2");
 }
 
 TEST_F(SandboxTools, CreatePipelineNeedsTitleAndCurrency) {
-  json envelope = call("activecampaign_create_pipeline", {{"Title", "Renewals"}});
+  json envelope = call("create_pipeline", {{"Title", "Renewals"}});
   EXPECT_EQ(envelope["StatusCode"], -1);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("Currency"));
 }
 
 TEST_F(SandboxTools, CreatePipelineGroupsAreValidatedItemByItem) {
-  json envelope = call("activecampaign_create_pipeline",
+  json envelope = call("create_pipeline",
                        {{"Title", "R"}, {"Currency", "usd"}, {"Groups", {"1", "two"}}});
   EXPECT_EQ(envelope["StatusCode"], -1);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("Groups[1]"));
@@ -56,7 +56,7 @@ TEST_F(SandboxTools, CreatePipelineGroupsAreValidatedItemByItem) {
 }
 
 TEST_F(SandboxTools, DeletePipelineDeletesItsStages) {
-  json envelope = call("activecampaign_delete_pipeline", {{"PipelineId", 1}});
+  json envelope = call("delete_pipeline", {{"PipelineId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/dealGroups/1");
   EXPECT_EQ(envelope["DeletedPipeline"], json({{"Deleted", true}}));
@@ -64,14 +64,14 @@ TEST_F(SandboxTools, DeletePipelineDeletesItsStages) {
 }
 
 TEST_F(SandboxTools, DeletePipelineNotFound) {
-  json envelope = call("activecampaign_delete_pipeline", {{"PipelineId", 9}});
+  json envelope = call("delete_pipeline", {{"PipelineId", 9}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["DeletedPipeline"], json::object());
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("pipeline 9 was not found"));
 }
 
 TEST_F(SandboxTools, GetManyPipelinesLeavesOutFilterStageMinusOne) {
-  json envelope = call("activecampaign_get_many_pipelines", json::object());
+  json envelope = call("get_many_pipelines", json::object());
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/dealGroups",
                  {{"orders[title]", "ASC"}, {"orders[popular]", "ASC"}, {"limit", "100"}});
@@ -80,7 +80,7 @@ TEST_F(SandboxTools, GetManyPipelinesLeavesOutFilterStageMinusOne) {
 }
 
 TEST_F(SandboxTools, GetManyPipelinesFiltersByStagesAndTitle) {
-  json with_stages = call("activecampaign_get_many_pipelines",
+  json with_stages = call("get_many_pipelines",
                           {{"FilterStage", "1"}, {"OrderTitle", "DESC"}, {"Offset", 0}});
   expect_request(log().back(), "GET", "/dealGroups",
                  {{"filters[have_stages]", "1"},
@@ -92,12 +92,12 @@ TEST_F(SandboxTools, GetManyPipelinesFiltersByStagesAndTitle) {
 
   for (const char* stage : {"/dealStages/1", "/dealStages/2", "/dealStages/3"})
     store("DELETE", stage);
-  json without = call("activecampaign_get_many_pipelines", {{"FilterStage", 0}});
+  json without = call("get_many_pipelines", {{"FilterStage", 0}});
   EXPECT_EQ(log().back().query.find("filters[have_stages]")->second, "0");
   ASSERT_EQ(without["Pipelines"]["DealGroups"].size(), 1u);
   EXPECT_EQ(without["Pipelines"]["DealGroups"][0]["title"], "Sales Pipeline");
 
-  json titled = call("activecampaign_get_many_pipelines", {{"FilterTitle", "Nothing like it"}});
+  json titled = call("get_many_pipelines", {{"FilterTitle", "Nothing like it"}});
   EXPECT_EQ(log().back().query.find("filters[title]")->second, "Nothing like it");
   EXPECT_EQ(titled["Pipelines"]["Total"], 0);
   EXPECT_EQ(titled["Pipelines"]["DealGroups"], json::array());
@@ -105,14 +105,14 @@ TEST_F(SandboxTools, GetManyPipelinesFiltersByStagesAndTitle) {
 
 TEST_F(SandboxTools, GetManyPipelinesUpstreamError) {
   answer("GET", "/dealGroups", 403, R"({"message":"Forbidden"})");
-  json envelope = call("activecampaign_get_many_pipelines", json::object());
+  json envelope = call("get_many_pipelines", json::object());
   EXPECT_EQ(envelope["OriginalStatusCode"], 403);
   EXPECT_EQ(envelope["Pipelines"], json::object());
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("ACTIVECAMPAIGN_API_TOKEN"));
 }
 
 TEST_F(SandboxTools, GetPipelineNestsTheDealGroupWithItsStages) {
-  json envelope = call("activecampaign_get_pipeline", {{"PipelineId", 1}});
+  json envelope = call("get_pipeline", {{"PipelineId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/dealGroups/1");
   const json& group = envelope["Pipeline"]["DealGroup"];
@@ -123,13 +123,13 @@ TEST_F(SandboxTools, GetPipelineNestsTheDealGroupWithItsStages) {
 }
 
 TEST_F(SandboxTools, GetPipelineNotFound) {
-  json envelope = call("activecampaign_get_pipeline", {{"PipelineId", 5}});
+  json envelope = call("get_pipeline", {{"PipelineId", 5}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["Pipeline"], json::object());
 }
 
 TEST_F(SandboxTools, UpdatePipelineSendsOnlyGivenFields) {
-  json envelope = call("activecampaign_update_pipeline",
+  json envelope = call("update_pipeline",
                        {{"PipelineId", 1}, {"Currency", "GBP"}, {"AutoAssign", 2}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "PUT", "/dealGroups/1", {},
@@ -139,7 +139,7 @@ TEST_F(SandboxTools, UpdatePipelineSendsOnlyGivenFields) {
 }
 
 TEST_F(SandboxTools, UpdatePipelineNeedsAField) {
-  json envelope = call("activecampaign_update_pipeline", {{"PipelineId", 1}});
+  json envelope = call("update_pipeline", {{"PipelineId", 1}});
   EXPECT_EQ(envelope["StatusCode"], -1);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("At least one of Title, Currency, AllGroups"));
@@ -147,7 +147,7 @@ TEST_F(SandboxTools, UpdatePipelineNeedsAField) {
 }
 
 TEST_F(SandboxTools, UpdatePipelineNotFound) {
-  json envelope = call("activecampaign_update_pipeline", {{"PipelineId", 8}, {"Title", "X"}});
+  json envelope = call("update_pipeline", {{"PipelineId", 8}, {"Title", "X"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("pipeline 8 was not found"));
 }
@@ -156,7 +156,7 @@ TEST_F(SandboxTools, UpdatePipelineNotFound) {
 
 TEST_F(SandboxTools, CreateStageSendsDefaultsAndMergesCardFields) {
   json envelope =
-      call("activecampaign_create_stage", {{"Title", "Proposal Sent"},
+      call("create_stage", {{"Title", "Proposal Sent"},
                                            {"PipelineId", "1"},
                                            {"Order", 2},
                                            {"Reorder", 1},
@@ -175,7 +175,7 @@ TEST_F(SandboxTools, CreateStageSendsDefaultsAndMergesCardFields) {
 }
 
 TEST_F(SandboxTools, CreateStageInAMissingPipelineFails) {
-  json envelope = call("activecampaign_create_stage", {{"Title", "Won"}, {"PipelineId", 40}});
+  json envelope = call("create_stage", {{"Title", "Won"}, {"PipelineId", 40}});
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_GE(envelope["OriginalStatusCode"].get<int>(), 400);
   EXPECT_EQ(envelope["Stage"], json::object());
@@ -183,7 +183,7 @@ TEST_F(SandboxTools, CreateStageInAMissingPipelineFails) {
 }
 
 TEST_F(SandboxTools, DeleteStage) {
-  json envelope = call("activecampaign_delete_stage", {{"StageId", 3}});
+  json envelope = call("delete_stage", {{"StageId", 3}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/dealStages/3");
   EXPECT_EQ(envelope["DeletedStage"], json({{"Deleted", true}}));
@@ -191,7 +191,7 @@ TEST_F(SandboxTools, DeleteStage) {
 }
 
 TEST_F(SandboxTools, DeleteStageThatIsAlreadyGoneCountsAsDeleted) {
-  json envelope = call("activecampaign_delete_stage", {{"StageId", 77}});
+  json envelope = call("delete_stage", {{"StageId", 77}});
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["ErrorMessage"], "");
@@ -200,14 +200,14 @@ TEST_F(SandboxTools, DeleteStageThatIsAlreadyGoneCountsAsDeleted) {
 
 TEST_F(SandboxTools, DeleteStageForbiddenIsAFailure) {
   answer("DELETE", "/dealStages", 403, R"({"message":"Forbidden"})");
-  json envelope = call("activecampaign_delete_stage", {{"StageId", 3}});
+  json envelope = call("delete_stage", {{"StageId", 3}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 403);
   EXPECT_EQ(envelope["DeletedStage"], json::object());
   EXPECT_NE(envelope["ErrorMessage"], "");
 }
 
 TEST_F(SandboxTools, GetManyStagesFiltersByPipelineAndTitle) {
-  json envelope = call("activecampaign_get_many_stages",
+  json envelope = call("get_many_stages",
                        {{"FilterGroup", "1"}, {"FilterTitle", "qual"}, {"Offset", 0}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/dealStages",
@@ -223,14 +223,14 @@ TEST_F(SandboxTools, GetManyStagesFiltersByPipelineAndTitle) {
 }
 
 TEST_F(SandboxTools, GetManyStagesPages) {
-  json envelope = call("activecampaign_get_many_stages", {{"Limit", 2}, {"OrderTitle", "DESC"}});
+  json envelope = call("get_many_stages", {{"Limit", 2}, {"OrderTitle", "DESC"}});
   EXPECT_EQ(envelope["Stages"]["DealStages"].size(), 2u);
   EXPECT_EQ(envelope["Stages"]["Pagination"]["total"], 3);
   EXPECT_EQ(envelope["Stages"]["Pagination"]["hasMore"], true);
 }
 
 TEST_F(SandboxTools, GetStage) {
-  json envelope = call("activecampaign_get_stage", {{"StageId", 2}});
+  json envelope = call("get_stage", {{"StageId", 2}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/dealStages/2");
   EXPECT_EQ(envelope["Stage"]["title"], "Qualified");
@@ -238,17 +238,17 @@ TEST_F(SandboxTools, GetStage) {
 }
 
 TEST_F(SandboxTools, GetStageNotFound) {
-  json envelope = call("activecampaign_get_stage", {{"StageId", 20}});
+  json envelope = call("get_stage", {{"StageId", 20}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["Stage"], json::object());
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("stage 20 was not found"));
 }
 
-TEST_F(SandboxTools, UpdateStageSendsReorderAsOneAndMergesAdditionalFields) {
-  json envelope = call("activecampaign_update_stage",
+TEST_F(SandboxTools, UpdateStageSendsReorderAndMergesAdditionalFields) {
+  json envelope = call("update_stage",
                        {{"StageId", 1},
                         {"Color", "696969"},
-                        {"Reorder", "true"},
+                        {"Reorder", "1"},
                         {"AdditionalFields", {{"width", 270}, {"dealOrder", "title ASC"}}}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(
@@ -259,23 +259,23 @@ TEST_F(SandboxTools, UpdateStageSendsReorderAsOneAndMergesAdditionalFields) {
 }
 
 TEST_F(SandboxTools, UpdateStageWithoutReorderSendsNoQuery) {
-  call("activecampaign_update_stage", {{"StageId", 1}, {"Title", "New lead"}});
+  call("update_stage", {{"StageId", 1}, {"Title", "New lead"}});
   expect_request(log()[0], "PUT", "/dealStages/1", {}, {{"dealStage", {{"title", "New lead"}}}});
 }
 
 TEST_F(SandboxTools, UpdateStageNotFound) {
-  json envelope = call("activecampaign_update_stage", {{"StageId", 30}, {"Title", "X"}});
+  json envelope = call("update_stage", {{"StageId", 30}, {"Title", "X"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_EQ(envelope["Stage"], json::object());
 }
 
 // ---------- Row details against a scripted upstream
 
-TEST(PipelineRows, UpdateStageReorderFalseIsSentAsZero) {
+TEST(PipelineRows, UpdateStageReorderZeroIsSent) {
   FakeUpstream upstream;
   ToolRegistry registry{upstream};
   upstream.script.push_back(http(200, {{"dealStage", {{"id", "1"}}}}));
-  testing::call(registry, "activecampaign_update_stage", {{"StageId", 1}, {"Reorder", false}});
+  testing::call(registry, "update_stage", {{"StageId", 1}, {"Reorder", 0}});
   ASSERT_EQ(upstream.requests.size(), 1u);
   EXPECT_EQ(query_text(upstream.requests[0]), "reorder=0");
 }
@@ -284,7 +284,7 @@ TEST(PipelineRows, GetPipelineWithoutSideloadedStagesGivesAnEmptyList) {
   FakeUpstream upstream;
   ToolRegistry registry{upstream};
   upstream.script.push_back(http(200, {{"dealGroup", {{"id", "4"}, {"stages", {"9"}}}}}));
-  json result = testing::call(registry, "activecampaign_get_pipeline", {{"PipelineId", 4}});
+  json result = testing::call(registry, "get_pipeline", {{"PipelineId", 4}});
   EXPECT_EQ(result["structuredContent"]["Pipeline"],
             json({{"DealGroup", {{"id", "4"}, {"stages", json::array()}}}}));
 }

@@ -15,7 +15,7 @@ using ::testing::HasSubstr;
 
 TEST_F(SandboxTools, CreateContactUpsertsByEmail) {
   json envelope =
-      call("activecampaign_create_contact",
+      call("create_contact",
            {{"Email", "new@example.com"}, {"FirstName", "Nia"}, {"Phone", "+1-555-0100"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(
@@ -27,7 +27,7 @@ TEST_F(SandboxTools, CreateContactUpsertsByEmail) {
   const std::string id = envelope["Contact"]["contact"]["id"];
 
   json again =
-      call("activecampaign_create_contact", {{"Email", "new@example.com"}, {"FirstName", "Nina"}});
+      call("create_contact", {{"Email", "new@example.com"}, {"FirstName", "Nina"}});
   EXPECT_EQ(again["Contact"]["contact"]["id"], id);
   EXPECT_EQ(store("GET", "/contacts/" + id)["contact"]["firstName"], "Nina");
   EXPECT_EQ(store("GET", "/contacts")["meta"]["total"], "4");
@@ -35,7 +35,7 @@ TEST_F(SandboxTools, CreateContactUpsertsByEmail) {
 
 TEST_F(SandboxTools, CreateContactPhoneOnlyUsesPlainCreate) {
   json envelope =
-      call("activecampaign_create_contact", {{"AllowNullEmail", true}, {"Phone", "+1-555-0199"}});
+      call("create_contact", {{"AllowNullEmail", true}, {"Phone", "+1-555-0199"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/contacts", {}, {{"contact", {{"phone", "+1-555-0199"}}}});
   // The sandbox, like an account without phone-only contacts, insists on an email.
@@ -47,18 +47,18 @@ TEST_F(SandboxTools, CreateContactPhoneOnlyUsesPlainCreate) {
 }
 
 TEST_F(SandboxTools, CreateContactWithoutEmailOrPhoneIsInvalid) {
-  json envelope = call("activecampaign_create_contact", {{"AllowNullEmail", true}});
+  json envelope = call("create_contact", {{"AllowNullEmail", true}});
   EXPECT_EQ(envelope["StatusCode"], -1);
   EXPECT_TRUE(log().empty());
 }
 
 TEST_F(SandboxTools, DeleteContact) {
-  json envelope = call("activecampaign_delete_contact", {{"ContactId", "3"}});
+  json envelope = call("delete_contact", {{"ContactId", "3"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/contacts/3");
   EXPECT_EQ(envelope["DeletedContact"], json({{"id", "3"}, {"deleted", true}}));
 
-  json missing = call("activecampaign_delete_contact", {{"ContactId", 3}});
+  json missing = call("delete_contact", {{"ContactId", 3}});
   EXPECT_EQ(missing["OriginalStatusCode"], 404);
   EXPECT_EQ(missing["StatusCode"], 200);
   EXPECT_THAT(missing["ErrorMessage"].get<std::string>(),
@@ -67,7 +67,7 @@ TEST_F(SandboxTools, DeleteContact) {
 }
 
 TEST_F(SandboxTools, GetManyContactsFiltersByEmailWithDefaultPaging) {
-  json envelope = call("activecampaign_get_many_contacts", {{"Email", "john.smith@example.com"}});
+  json envelope = call("get_many_contacts", {{"Email", "john.smith@example.com"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/contacts",
                  {{"email", "john.smith@example.com"}, {"limit", "20"}, {"offset", "0"}});
@@ -77,7 +77,7 @@ TEST_F(SandboxTools, GetManyContactsFiltersByEmailWithDefaultPaging) {
 }
 
 TEST_F(SandboxTools, GetManyContactsSortsAndPages) {
-  json envelope = call("activecampaign_get_many_contacts",
+  json envelope = call("get_many_contacts",
                        {{"SortById", "DESC"}, {"Limit", "2"}, {"Offset", 1}});
   expect_request(log()[0], "GET", "/contacts",
                  {{"orders[id]", "DESC"}, {"limit", "2"}, {"offset", "1"}});
@@ -88,7 +88,7 @@ TEST_F(SandboxTools, GetManyContactsSortsAndPages) {
 
 TEST_F(SandboxTools, GetManyContactsUpstreamFailureSaysItMayBeRetried) {
   answer("GET", "/contacts", 503, R"({"message":"Service Unavailable"})");
-  json envelope = call("activecampaign_get_many_contacts", json::object());
+  json envelope = call("get_many_contacts", json::object());
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 503);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("may be retried"));
@@ -96,7 +96,7 @@ TEST_F(SandboxTools, GetManyContactsUpstreamFailureSaysItMayBeRetried) {
 }
 
 TEST_F(SandboxTools, GetContactIncludesTagsListsAndFieldValues) {
-  json envelope = call("activecampaign_get_contact", {{"ContactId", 1}});
+  json envelope = call("get_contact", {{"ContactId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/contacts/1");
   const json& contact = envelope["Contact"];
@@ -110,7 +110,7 @@ TEST_F(SandboxTools, GetContactIncludesTagsListsAndFieldValues) {
 }
 
 TEST_F(SandboxTools, GetContactNotFound) {
-  json envelope = call("activecampaign_get_contact", {{"ContactId", 999}});
+  json envelope = call("get_contact", {{"ContactId", 999}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("Get a Contact failed: contact 999 was not found"));
@@ -118,7 +118,7 @@ TEST_F(SandboxTools, GetContactNotFound) {
 }
 
 TEST_F(SandboxTools, UpdateContactSendsOnlyGivenFields) {
-  json envelope = call("activecampaign_update_contact",
+  json envelope = call("update_contact",
                        {{"ContactId", 2},
                         {"LastName", "Smythe"},
                         {"FieldValues", {{{"field", "1"}, {"value", "Gold"}}}}});
@@ -134,7 +134,7 @@ TEST_F(SandboxTools, UpdateContactSendsOnlyGivenFields) {
 
 TEST_F(SandboxTools, UpdateContactToATakenEmailIsRejected) {
   json envelope =
-      call("activecampaign_update_contact", {{"ContactId", 2}, {"Email", "jane.doe@example.com"}});
+      call("update_contact", {{"ContactId", 2}, {"Email", "jane.doe@example.com"}});
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 422);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("HTTP 422"));
@@ -142,14 +142,14 @@ TEST_F(SandboxTools, UpdateContactToATakenEmailIsRejected) {
 }
 
 TEST_F(SandboxTools, UpdateContactNotFound) {
-  json envelope = call("activecampaign_update_contact", {{"ContactId", 99}, {"FirstName", "X"}});
+  json envelope = call("update_contact", {{"ContactId", 99}, {"FirstName", "X"}});
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("contact 99 was not found"));
 }
 
 // ---------- Contact lists
 
 TEST_F(SandboxTools, AddContactToListSendsDefaults) {
-  json envelope = call("activecampaign_add_contact_to_list", {{"ContactId", 2}, {"ListId", 1}});
+  json envelope = call("add_contact_to_list", {{"ContactId", 2}, {"ListId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/contactLists", {},
                  {{"contactList", {{"contact", 2}, {"list", 1}, {"status", 1}, {"sourceid", 0}}}});
@@ -159,7 +159,7 @@ TEST_F(SandboxTools, AddContactToListSendsDefaults) {
 }
 
 TEST_F(SandboxTools, AddContactToListUnknownListIsRejected) {
-  json envelope = call("activecampaign_add_contact_to_list", {{"ContactId", 2}, {"ListId", 99}});
+  json envelope = call("add_contact_to_list", {{"ContactId", 2}, {"ListId", 99}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 422);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("The related list does not exist"));
@@ -167,7 +167,7 @@ TEST_F(SandboxTools, AddContactToListUnknownListIsRejected) {
 
 TEST_F(SandboxTools, RemoveContactFromListDeletesTheSubscription) {
   json envelope =
-      call("activecampaign_remove_contact_from_list", {{"ContactId", 1}, {"ListId", 1}});
+      call("remove_contact_from_list", {{"ContactId", 1}, {"ListId", 1}});
   ASSERT_EQ(log().size(), 2u);
   expect_request(log()[0], "GET", "/contacts/1/contactLists");
   expect_request(log()[1], "DELETE", "/contactLists/1");
@@ -180,7 +180,7 @@ TEST_F(SandboxTools, RemoveContactFromListDeletesTheSubscription) {
 TEST_F(SandboxTools, RemoveContactFromListFallsBackToUnsubscribe) {
   answer("DELETE", "/contactLists", 405, R"({"message":"Method Not Allowed"})");
   json envelope =
-      call("activecampaign_remove_contact_from_list", {{"ContactId", 1}, {"ListId", 1}});
+      call("remove_contact_from_list", {{"ContactId", 1}, {"ListId", 1}});
   ASSERT_EQ(log().size(), 3u);
   expect_request(log()[2], "POST", "/contactLists", {},
                  {{"contactList", {{"contact", 1}, {"list", 1}, {"status", 2}}}});
@@ -191,7 +191,7 @@ TEST_F(SandboxTools, RemoveContactFromListFallsBackToUnsubscribe) {
 
 TEST_F(SandboxTools, RemoveContactFromListWithoutSubscription) {
   json envelope =
-      call("activecampaign_remove_contact_from_list", {{"ContactId", 2}, {"ListId", 1}});
+      call("remove_contact_from_list", {{"ContactId", 2}, {"ListId", 1}});
   ASSERT_EQ(log().size(), 1u);
   EXPECT_EQ(envelope["StatusCode"], 200);
   EXPECT_EQ(envelope["OriginalStatusCode"], 200);
@@ -202,7 +202,7 @@ TEST_F(SandboxTools, RemoveContactFromListWithoutSubscription) {
 
 TEST_F(SandboxTools, RemoveContactFromListUnknownContact) {
   json envelope =
-      call("activecampaign_remove_contact_from_list", {{"ContactId", 77}, {"ListId", 1}});
+      call("remove_contact_from_list", {{"ContactId", 77}, {"ListId", 1}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("contact 77 was not found"));
 }
@@ -210,7 +210,7 @@ TEST_F(SandboxTools, RemoveContactFromListUnknownContact) {
 // ---------- Contact tags
 
 TEST_F(SandboxTools, AddContactTag) {
-  json envelope = call("activecampaign_add_contact_tag", {{"ContactId", 2}, {"TagId", 1}});
+  json envelope = call("add_contact_tag", {{"ContactId", 2}, {"TagId", 1}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "POST", "/contactTags", {},
                  {{"contactTag", {{"contact", 2}, {"tag", 1}}}});
@@ -220,14 +220,14 @@ TEST_F(SandboxTools, AddContactTag) {
 }
 
 TEST_F(SandboxTools, AddContactTagUnknownTagIsNotFound) {
-  json envelope = call("activecampaign_add_contact_tag", {{"ContactId", 2}, {"TagId", 55}});
+  json envelope = call("add_contact_tag", {{"ContactId", 2}, {"TagId", 55}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("contact 2 or tag 55 was not found"));
 }
 
 TEST_F(SandboxTools, RemoveContactTag) {
-  json envelope = call("activecampaign_remove_contact_tag", {{"ContactTagId", "1"}});
+  json envelope = call("remove_contact_tag", {{"ContactTagId", "1"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "DELETE", "/contactTags/1");
   EXPECT_EQ(envelope["RemovedContactTag"]["id"], "1");
@@ -236,7 +236,7 @@ TEST_F(SandboxTools, RemoveContactTag) {
 }
 
 TEST_F(SandboxTools, RemoveContactTagNotFound) {
-  json envelope = call("activecampaign_remove_contact_tag", {{"ContactTagId", 404}});
+  json envelope = call("remove_contact_tag", {{"ContactTagId", 404}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 404);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("contact-tag association 404 was not found"));
@@ -245,7 +245,7 @@ TEST_F(SandboxTools, RemoveContactTagNotFound) {
 // ---------- Tags
 
 TEST_F(SandboxTools, CreateTagReturnsTheExistingTag) {
-  json envelope = call("activecampaign_create_tag", {{"Tag", "VIP"}});
+  json envelope = call("create_tag", {{"Tag", "VIP"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/tags", {{"filters[search][eq]", "VIP"}, {"limit", "100"}});
   EXPECT_EQ(envelope["Tag"]["id"], "1");
@@ -253,14 +253,14 @@ TEST_F(SandboxTools, CreateTagReturnsTheExistingTag) {
 }
 
 TEST_F(SandboxTools, CreateTagMatchesTheExistingNameIgnoringCase) {
-  json envelope = call("activecampaign_create_tag", {{"Tag", "vip"}});
+  json envelope = call("create_tag", {{"Tag", "vip"}});
   ASSERT_EQ(log().size(), 1u) << envelope.dump();
   EXPECT_EQ(envelope["Tag"]["id"], "1");
   EXPECT_EQ(envelope["ErrorMessage"], "");
 }
 
 TEST_F(SandboxTools, CreateTagCreatesANewTag) {
-  json envelope = call("activecampaign_create_tag",
+  json envelope = call("create_tag",
                        {{"Tag", "VIP"}, {"TagType", "template"}, {"Description", "Templates"}});
   ASSERT_EQ(log().size(), 2u);
   expect_request(
@@ -272,22 +272,22 @@ TEST_F(SandboxTools, CreateTagCreatesANewTag) {
 
 TEST_F(SandboxTools, CreateTagUpstreamFailureNamesTheStep) {
   answer("POST", "/tags", 500, R"({"message":"Internal"})");
-  json envelope = call("activecampaign_create_tag", {{"Tag", "Fresh"}});
+  json envelope = call("create_tag", {{"Tag", "Fresh"}});
   EXPECT_EQ(envelope["OriginalStatusCode"], 500);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("Create a Tag failed while creating the tag"));
 }
 
 TEST_F(SandboxTools, DeleteTag) {
-  json envelope = call("activecampaign_delete_tag", {{"TagId", 1}});
+  json envelope = call("delete_tag", {{"TagId", 1}});
   expect_request(log().at(0), "DELETE", "/tags/1");
   EXPECT_EQ(envelope["DeletedTag"], json({{"id", "1"}, {"deleted", true}}));
-  json again = call("activecampaign_delete_tag", {{"TagId", 1}});
+  json again = call("delete_tag", {{"TagId", 1}});
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(), HasSubstr("tag 1 was not found"));
 }
 
 TEST_F(SandboxTools, GetManyTagsSearchesWithDefaults) {
-  json envelope = call("activecampaign_get_many_tags", {{"SearchText", "VI"}});
+  json envelope = call("get_many_tags", {{"SearchText", "VI"}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/tags",
                  {{"filters[search][contains]", "VI"},
@@ -300,31 +300,31 @@ TEST_F(SandboxTools, GetManyTagsSearchesWithDefaults) {
 }
 
 TEST_F(SandboxTools, GetManyTagsHasMore) {
-  call("activecampaign_create_tag", {{"Tag", "Second"}});
-  json envelope = call("activecampaign_get_many_tags", {{"Limit", 1}});
+  call("create_tag", {{"Tag", "Second"}});
+  json envelope = call("get_many_tags", {{"Limit", 1}});
   EXPECT_EQ(envelope["Tags"]["Pagination"],
             json({{"limit", 1}, {"offset", 0}, {"total", 2}, {"hasMore", true}}));
 }
 
 TEST_F(SandboxTools, GetManyTagsRateLimited) {
   answer("GET", "/tags", 429, R"({"message":"Too Many Requests"})");
-  json envelope = call("activecampaign_get_many_tags", json::object());
+  json envelope = call("get_many_tags", json::object());
   EXPECT_EQ(envelope["OriginalStatusCode"], 429);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("rate limit still held"));
   EXPECT_EQ(envelope["Tags"], json::object());
 }
 
 TEST_F(SandboxTools, GetTag) {
-  json envelope = call("activecampaign_get_tag", {{"TagId", "1"}});
+  json envelope = call("get_tag", {{"TagId", "1"}});
   expect_request(log().at(0), "GET", "/tags/1");
   EXPECT_EQ(envelope["Tag"]["tag"], "VIP");
-  json missing = call("activecampaign_get_tag", {{"TagId", 8}});
+  json missing = call("get_tag", {{"TagId", 8}});
   EXPECT_THAT(missing["ErrorMessage"].get<std::string>(),
               HasSubstr("Get a Tag failed: tag 8 was not found"));
 }
 
 TEST_F(SandboxTools, UpdateTagKeepsEmptyFields) {
-  json envelope = call("activecampaign_update_tag",
+  json envelope = call("update_tag",
                        {{"TagId", 1}, {"TagName", "Gold"}, {"TagType", ""}, {"Description", ""}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "PUT", "/tags/1", {}, {{"tag", {{"tag", "Gold"}}}});
@@ -333,7 +333,7 @@ TEST_F(SandboxTools, UpdateTagKeepsEmptyFields) {
 }
 
 TEST_F(SandboxTools, UpdateTagNotFound) {
-  json envelope = call("activecampaign_update_tag", {{"TagId", 9}, {"TagName", "x"}});
+  json envelope = call("update_tag", {{"TagId", 9}, {"TagName", "x"}});
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
               HasSubstr("Update a Tag failed: tag 9 was not found"));
 }
@@ -346,7 +346,7 @@ const json kNewList = {{"Name", "VIP Customers"},
                        {"SenderReminder", "You are a VIP"}};
 
 TEST_F(SandboxTools, CreateListCreatesWhenAbsent) {
-  json envelope = call("activecampaign_create_list", kNewList);
+  json envelope = call("create_list", kNewList);
   ASSERT_EQ(log().size(), 2u);
   expect_request(log()[0], "GET", "/lists",
                  {{"filters[name]", "VIP Customers"}, {"limit", "100"}, {"offset", "0"}});
@@ -365,7 +365,7 @@ TEST_F(SandboxTools, CreateListReturnsTheExistingList) {
   json args = kNewList;
   args["Name"] = "Newsletter";
   args["StringId"] = "newsletter";
-  json envelope = call("activecampaign_create_list", args);
+  json envelope = call("create_list", args);
   ASSERT_EQ(log().size(), 1u);
   EXPECT_EQ(envelope["List"]["id"], "1");
 }
@@ -373,7 +373,7 @@ TEST_F(SandboxTools, CreateListReturnsTheExistingList) {
 TEST_F(SandboxTools, CreateListFindsTheStringIdUnderAnotherName) {
   json args = kNewList;
   args["StringId"] = "newsletter";
-  json envelope = call("activecampaign_create_list", args);
+  json envelope = call("create_list", args);
   ASSERT_EQ(log().size(), 3u);
   EXPECT_EQ(log()[1].method, "POST");
   expect_request(log()[2], "GET", "/lists", {{"limit", "100"}, {"offset", "0"}});
@@ -382,16 +382,16 @@ TEST_F(SandboxTools, CreateListFindsTheStringIdUnderAnotherName) {
 }
 
 TEST_F(SandboxTools, DeleteList) {
-  json envelope = call("activecampaign_delete_list", {{"ListId", 1}});
+  json envelope = call("delete_list", {{"ListId", 1}});
   expect_request(log().at(0), "DELETE", "/lists/1");
   EXPECT_EQ(envelope["DeletedList"], json({{"deleted", true}}));
-  json again = call("activecampaign_delete_list", {{"ListId", 1}});
+  json again = call("delete_list", {{"ListId", 1}});
   EXPECT_EQ(again["DeletedList"], json({{"deleted", false}}));
   EXPECT_THAT(again["ErrorMessage"].get<std::string>(), HasSubstr("list 1 was not found"));
 }
 
 TEST_F(SandboxTools, GetManyListsFiltersByExactName) {
-  json envelope = call("activecampaign_get_many_lists",
+  json envelope = call("get_many_lists",
                        {{"Name", "Newsletter"}, {"FilterOperator", "eq"}, {"Limit", 10}});
   ASSERT_EQ(log().size(), 1u);
   expect_request(log()[0], "GET", "/lists",
@@ -407,30 +407,30 @@ TEST_F(SandboxTools, GetManyListsFiltersByExactName) {
 
 TEST_F(SandboxTools, GetManyListsForbiddenNamesTheToken) {
   answer("GET", "/lists", 403, R"({"message":"Forbidden"})");
-  json envelope = call("activecampaign_get_many_lists", json::object());
+  json envelope = call("get_many_lists", json::object());
   EXPECT_EQ(envelope["OriginalStatusCode"], 403);
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(), HasSubstr("ACTIVECAMPAIGN_API_TOKEN"));
 }
 
 TEST_F(SandboxTools, GetList) {
-  json envelope = call("activecampaign_get_list", {{"ListId", 1}});
+  json envelope = call("get_list", {{"ListId", 1}});
   expect_request(log().at(0), "GET", "/lists/1");
   EXPECT_EQ(envelope["List"]["name"], "Newsletter");
-  json missing = call("activecampaign_get_list", {{"ListId", 42}});
+  json missing = call("get_list", {{"ListId", 42}});
   EXPECT_EQ(missing["OriginalStatusCode"], 404);
   EXPECT_THAT(missing["ErrorMessage"].get<std::string>(), HasSubstr("list 42 was not found"));
 }
 
 TEST_F(SandboxTools, ClosedPortIsNoResponse) {
   sandbox->stop();
-  json envelope = call("activecampaign_get_list", {{"ListId", 1}});
+  json envelope = call("get_list", {{"ListId", 1}});
   EXPECT_EQ(envelope["StatusCode"], 500);
   EXPECT_EQ(envelope["OriginalStatusCode"], 0);
 }
 
 TEST_F(SandboxTools, TokenNeverAppearsInResults) {
   answer("GET", "/lists", 401, R"({"message":"bad key"})");
-  json envelope = call("activecampaign_get_many_lists", json::object());
+  json envelope = call("get_many_lists", json::object());
   EXPECT_EQ(envelope.dump().find(sandbox->token()), std::string::npos);
 }
 

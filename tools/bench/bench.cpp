@@ -576,10 +576,10 @@ Subject our_subject(const Options& options) {
   subject.label = "activecampaign-mcp";
   subject.read_name = "get_contact";
   subject.write_name = "update_contact";
-  subject.read_call = R"({"name":"activecampaign_get_contact","arguments":{"ContactId":1}})";
+  subject.read_call = R"({"name":"get_contact","arguments":{"ContactId":1}})";
   subject.write_call =
-      R"({"name":"activecampaign_update_contact","arguments":{"ContactId":1,"FirstName":"Bench"}})";
-  subject.invalid_call = R"({"name":"activecampaign_get_contact","arguments":{"ContactId":0}})";
+      R"({"name":"update_contact","arguments":{"ContactId":1,"FirstName":"Bench"}})";
+  subject.invalid_call = R"({"name":"get_contact","arguments":{"ContactId":0}})";
   if (!options.server_url.empty()) {
     subject.url = bench::parse_http_url(options.server_url);
     return subject;

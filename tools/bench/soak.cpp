@@ -26,11 +26,11 @@ using std::chrono::milliseconds;
 // Reads only, so the in-memory sandbox store does not grow with the number of calls (its
 // request log is bounded); a mix of a small and a larger answer.
 const std::vector<std::string> kCalls = {
-    R"({"name":"activecampaign_get_contact","arguments":{"ContactId":1}})",
-    R"({"name":"activecampaign_get_many_tags","arguments":{"Limit":5}})",
-    R"({"name":"activecampaign_get_contact","arguments":{"ContactId":2}})",
-    R"({"name":"activecampaign_get_many_contacts","arguments":{"Limit":3}})",
-    R"({"name":"activecampaign_get_contact","arguments":{"ContactId":3}})",
+    R"({"name":"get_contact","arguments":{"ContactId":1}})",
+    R"({"name":"get_many_tags","arguments":{"Limit":5}})",
+    R"({"name":"get_contact","arguments":{"ContactId":2}})",
+    R"({"name":"get_many_contacts","arguments":{"Limit":3}})",
+    R"({"name":"get_contact","arguments":{"ContactId":3}})",
 };
 
 // RSS may grow by this much and still pass. Not zero, because freed memory is not all handed
