@@ -536,7 +536,7 @@ Options:
                           (no account or token needed)
   --config PATH           read settings from a JSON file (see config/activecampaign-mcp.example.json)
   --log-level LEVEL       trace, debug, info, warn, error, critical or off (default info)
-  --list-tools            print each tool's name and title, then exit
+  --list-tools            print the name and title of each tool the settings leave, then exit
   --version               print the version, then exit
   --help                  print this help, then exit
 
@@ -573,6 +573,20 @@ Upstream:
                           when to retry (default 50). Clients are served in turn.
   Endpoints: /mcp, GET /healthz (no token needed), GET /metrics (Prometheus text format).
 
+Tools (names are comma-separated; see --list-tools):
+  --toolsets LIST         serve only these toolsets: contacts, lists, tags, accounts, deals,
+                          ecommerce (default: all)
+  --tools LIST            also serve these tools, e.g. get_contact,create_deal
+  --exclude-tools LIST    never serve these tools (wins over --toolsets and --tools)
+  --read-only             serve only the tools that change nothing (wins too)
+  --tool-prefix P         put P before every tool name, for clients that do not namespace
+                          tools by server (e.g. ac_ gives ac_get_contact)
+  --result-format compact|full
+                          compact (default) leaves null fields and links out of records;
+                          full returns them as ActiveCampaign sent them
+  --max-result-chars N    cut a get-many page longer than N characters at a whole record and
+                          say which Offset continues (default 50000; 0 = no limit)
+
 Environment (overrides the config file; flags override both):
   ACTIVECAMPAIGN_API_URL       account API URL, e.g. https://youraccount.api-us1.com
   ACTIVECAMPAIGN_API_TOKEN     API token (Settings > Developer in ActiveCampaign)
@@ -583,13 +597,18 @@ Environment (overrides the config file; flags override both):
   ACTIVECAMPAIGN_MAX_BODY_BYTES  as --upstream-max-body-bytes
   LOG_LEVEL                    as --log-level
   MCP_AUTH_TOKEN               bearer token for the HTTP transport (instead of --auth-token-file)
+  ACTIVECAMPAIGN_TOOLSETS, ACTIVECAMPAIGN_TOOLS, ACTIVECAMPAIGN_EXCLUDE_TOOLS,
+  ACTIVECAMPAIGN_READ_ONLY (true/false), ACTIVECAMPAIGN_TOOL_PREFIX,
+  ACTIVECAMPAIGN_RESULT_FORMAT, ACTIVECAMPAIGN_MAX_RESULT_CHARS
+                               as the flags of the same names
 
 Config file keys: api_url, api_token, timeout_ms, max_retries, max_rps, ca_file,
 upstream_max_body_bytes, log_level,
 transport, sandbox, host, port, stateless, allowed_origins (array), auth_token_file,
 allow_unauthenticated, session_idle_timeout, max_body_bytes, max_connections,
-max_connections_per_client, max_sessions, max_queued_calls. The bearer token itself is never
-taken from a config file.
+max_connections_per_client, max_sessions, max_queued_calls, toolsets, tools, exclude_tools
+(arrays or comma-separated strings), read_only, tool_prefix, result_format, max_result_chars.
+The bearer token itself is never taken from a config file.
 
 Exit codes: 0 success, 2 invalid configuration or arguments, 1 other failure.
 )";

@@ -377,7 +377,7 @@ std::size_t cut_page(json& result, std::size_t max_chars, std::uint64_t offset,
       {{"type", "text"},
        {"text", "This page was cut to fit " + std::to_string(max_chars) +
                     " characters (max_result_chars): " + std::to_string(kept) + " of the " +
-                    std::to_string(count) + " records ActiveCampaign returned are shown. " +
+                    std::to_string(count) + " records of this page are shown. " +
                     "Continue with Offset " + std::to_string(offset + kept) +
                     " (or ask for a smaller Limit)."}});
   return kept;

@@ -588,7 +588,21 @@ TEST_F(ConfigTest, HelpTextNamesEveryOptionAndVariable) {
                            "ACTIVECAMPAIGN_MAX_RETRIES",
                            "ACTIVECAMPAIGN_MAX_RPS",
                            "ACTIVECAMPAIGN_CA_FILE",
-                           "LOG_LEVEL"}) {
+                           "LOG_LEVEL",
+                           "--toolsets",
+                           "--tools",
+                           "--exclude-tools",
+                           "--read-only",
+                           "--tool-prefix",
+                           "--result-format",
+                           "--max-result-chars",
+                           "ACTIVECAMPAIGN_TOOLSETS",
+                           "ACTIVECAMPAIGN_TOOLS",
+                           "ACTIVECAMPAIGN_EXCLUDE_TOOLS",
+                           "ACTIVECAMPAIGN_READ_ONLY",
+                           "ACTIVECAMPAIGN_TOOL_PREFIX",
+                           "ACTIVECAMPAIGN_RESULT_FORMAT",
+                           "ACTIVECAMPAIGN_MAX_RESULT_CHARS"}) {
     EXPECT_THAT(help, HasSubstr(name));
   }
 }
