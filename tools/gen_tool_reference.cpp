@@ -118,6 +118,7 @@ std::string constraints_of(const json& schema) {
     parts.push_back("one of " + values);
   }
   if (schema.value("uniqueItems", false)) parts.push_back("unique items");
+  if (schema.value("x-unit", "") == "cents") parts.push_back("whole cents");
   if (schema.contains("items") && !schema.at("items").contains("properties")) {
     if (auto each = constraints_of(schema.at("items")); !each.empty()) {
       parts.push_back("each item: " + each);

@@ -274,7 +274,17 @@ int compare_numbers(const json& a, const json& b) {
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+// Money is a whole number of cents; a schema says so with "x-unit": "cents", and every message
+// about such a value says it the same way.
+constexpr const char* kWholeCents = "a whole number of cents ($456.78 = 45678)";
+
+bool in_cents(const json& schema) {
+  const json* unit = find_keyword(schema, "x-unit");
+  return unit != nullptr && *unit == "cents";
+}
+
 std::string numeric_kind(const json& schema) {
+  if (in_cents(schema)) return kWholeCents;
   const json* type = find_keyword(schema, "type");
   if (type == nullptr) return "a number";
   const auto names = type_names(*type);
@@ -400,7 +410,7 @@ Result Validator::check_type(const json& schema, json& value, const std::string&
   std::vector<std::string> descriptions;
   for (std::string_view name : types) descriptions.push_back(type_description(name));
   Failure failure{path, "", FailureKind::Type};
-  failure.expected = join_words(descriptions, " or ");
+  failure.expected = in_cents(schema) ? kWholeCents : join_words(descriptions, " or ");
   failure.coercible =
       value.is_string() &&
       (lists_type(types, "integer") || lists_type(types, "number") || lists_type(types, "boolean"));
@@ -457,8 +467,10 @@ Result Validator::check_number(const json& schema, const json& value,
   }
   const json* divisor = number_keyword(schema, "multipleOf");
   if (divisor && compare_numbers(*divisor, json(0)) > 0 && !is_multiple_of(value, *divisor)) {
-    return Failure{path, display_name(path) + " must be a multiple of " + divisor->dump() +
-                             " (got " + value.dump() + ")."};
+    const std::string expected =
+        in_cents(schema) ? std::string(kWholeCents) : "a multiple of " + divisor->dump();
+    return Failure{path, display_name(path) + " must be " + expected + " (got " + value.dump() +
+                             ")."};
   }
   return std::nullopt;
 }

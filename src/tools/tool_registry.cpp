@@ -195,8 +195,21 @@ json output_schema(const ToolSpec& spec) {
 // What a client sees of an inputSchema: the properties, without top-level combinators, which some
 // clients answer by dropping the tool. The server still validates with the whole schema, and each
 // description says its cross-field rules in words.
+// Keywords of our own ("x-unit") are for the validator's messages, not for clients.
+void drop_own_keywords(json& schema) {
+  if (!schema.is_object()) return;
+  for (auto it = schema.begin(); it != schema.end();) {
+    it = it.key().starts_with("x-") ? schema.erase(it) : std::next(it);
+  }
+  if (auto properties = schema.find("properties"); properties != schema.end()) {
+    for (auto& [name, property] : properties->items()) drop_own_keywords(property);
+  }
+  if (auto items = schema.find("items"); items != schema.end()) drop_own_keywords(*items);
+}
+
 json served_input_schema(const json& schema) {
   json served = schema;
+  drop_own_keywords(served);
   for (const char* keyword : {"allOf", "anyOf", "oneOf", "if", "then", "else", "not",
                               "dependentRequired", "dependentSchemas"}) {
     served.erase(keyword);
