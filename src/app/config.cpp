@@ -297,8 +297,8 @@ std::string apply(Config& config, const std::string& key, const Setting& setting
         if (std::find(toolset_names().begin(), toolset_names().end(), name) ==
             toolset_names().end()) {
           return invalid(key, setting,
-                         "names an unknown toolset \"" + name + "\" (toolsets: " +
-                             joined(toolset_names()) + ")");
+                         "names an unknown toolset \"" + name +
+                             "\" (toolsets: " + joined(toolset_names()) + ")");
         }
       }
       config.toolsets = std::move(*names);
@@ -404,7 +404,7 @@ std::string check_http(Config& config) {
 }  // namespace
 
 const std::vector<std::string>& toolset_names() {
-  static const std::vector<std::string> names = {"contacts", "lists",  "tags",
+  static const std::vector<std::string> names = {"contacts", "lists", "tags",
                                                  "accounts", "deals", "ecommerce"};
   return names;
 }

@@ -38,14 +38,14 @@ struct Config {
   int max_queued_calls = 50;
 
   // What the tools layer exposes, and how large its results may be.
-  std::string tool_prefix;              // put before every tool name, for clients that do not
-                                        // namespace tools by server
-  std::vector<std::string> toolsets;    // empty: all
-  std::vector<std::string> tools;       // empty: all (of the toolsets)
+  std::string tool_prefix;            // put before every tool name, for clients that do not
+                                      // namespace tools by server
+  std::vector<std::string> toolsets;  // empty: all
+  std::vector<std::string> tools;     // empty: all (of the toolsets)
   std::vector<std::string> exclude_tools;
   bool read_only = false;
-  bool full_results = false;            // result_format full: records as ActiveCampaign sent them
-  int max_result_chars = 50000;         // 0: no limit
+  bool full_results = false;     // result_format full: records as ActiveCampaign sent them
+  int max_result_chars = 50000;  // 0: no limit
 };
 
 // The toolsets --toolsets accepts, in the order help and errors list them.

@@ -1,11 +1,10 @@
 // The protocol layer's view of the tools: a list of definitions and a way to call one.
 #pragma once
 #include <boost/asio/awaitable.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 

@@ -469,8 +469,8 @@ Result Validator::check_number(const json& schema, const json& value,
   if (divisor && compare_numbers(*divisor, json(0)) > 0 && !is_multiple_of(value, *divisor)) {
     const std::string expected =
         in_cents(schema) ? std::string(kWholeCents) : "a multiple of " + divisor->dump();
-    return Failure{path, display_name(path) + " must be " + expected + " (got " + value.dump() +
-                             ")."};
+    return Failure{path,
+                   display_name(path) + " must be " + expected + " (got " + value.dump() + ")."};
   }
   return std::nullopt;
 }

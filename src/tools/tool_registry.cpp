@@ -17,6 +17,7 @@
 #include "tools/envelope.hpp"
 #include "tools/handlers.hpp"
 #include "tools/progress_tracker.hpp"
+#include "tools/result_shape.hpp"
 #include "tools/tool_spec.hpp"
 #include "util/compact_json.hpp"
 #include "util/log_caller.hpp"
@@ -183,18 +184,16 @@ json output_schema(const ToolSpec& spec) {
     data_schema =
         json{{"anyOf", json::array({std::move(data_schema), json{{"const", spec.empty_data}}})}};
   }
-  return json{{"type", "object"},
-              {"properties",
-               {{spec.data_key, std::move(data_schema)},
-                {"OriginalStatusCode", {{"type", "integer"}}},
-                {"StatusCode", {{"type", "integer"}, {"enum", {kInvalidInput, kCompleted, kNoResponse}}}},
-                {"ErrorMessage", {{"type", "string"}}}}},
-              {"required", {spec.data_key, "OriginalStatusCode", "StatusCode", "ErrorMessage"}}};
+  return json{
+      {"type", "object"},
+      {"properties",
+       {{spec.data_key, std::move(data_schema)},
+        {"OriginalStatusCode", {{"type", "integer"}}},
+        {"StatusCode", {{"type", "integer"}, {"enum", {kInvalidInput, kCompleted, kNoResponse}}}},
+        {"ErrorMessage", {{"type", "string"}}}}},
+      {"required", {spec.data_key, "OriginalStatusCode", "StatusCode", "ErrorMessage"}}};
 }
 
-// What a client sees of an inputSchema: the properties, without top-level combinators, which some
-// clients answer by dropping the tool. The server still validates with the whole schema, and each
-// description says its cross-field rules in words.
 // Keywords of our own ("x-unit") are for the validator's messages, not for clients.
 void drop_own_keywords(json& schema) {
   if (!schema.is_object()) return;
@@ -207,6 +206,9 @@ void drop_own_keywords(json& schema) {
   if (auto items = schema.find("items"); items != schema.end()) drop_own_keywords(*items);
 }
 
+// What a client sees of an inputSchema: the properties, without top-level combinators, which some
+// clients answer by dropping the tool. The server still validates with the whole schema, and each
+// description says its cross-field rules in words.
 json served_input_schema(const json& schema) {
   json served = schema;
   drop_own_keywords(served);
@@ -305,105 +307,16 @@ std::string joined(const std::set<std::string>& names) {
   return text;
 }
 
-// The record array of a get-many tool's data: the data itself, the member `key`, or else its
-// only array; null when there is none.
-json* page_records(json& data, const std::string& key) {
-  if (data.is_array()) return &data;
-  if (!data.is_object()) return nullptr;
-  if (!key.empty()) {
-    const auto found = data.find(key);
-    return found != data.end() && found->is_array() ? &*found : nullptr;
-  }
-  json* only = nullptr;
-  for (auto& [name, value] : data.items()) {
-    if (!value.is_array()) continue;
-    if (only) return nullptr;
-    only = &value;
-  }
-  return only;
-}
-
-// Marks a shortened page as having more after it, wherever the data says so.
-void mark_more(json& data) {
-  if (!data.is_object()) return;
-  for (const char* key : {"HasMore", "hasMore"}) {
-    if (data.contains(key)) data[key] = true;
-  }
-  if (auto pagination = data.find("Pagination");
-      pagination != data.end() && pagination->is_object() && pagination->contains("hasMore")) {
-    (*pagination)["hasMore"] = true;
-  }
-}
-
 }  // namespace
-
-void compact_records(json& value) {
-  if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end();) {
-      if (it->is_null() || (it.key() == "links" && (it->is_object() || it->is_array()))) {
-        it = value.erase(it);
-      } else {
-        compact_records(*it);
-        ++it;
-      }
-    }
-  } else if (value.is_array()) {
-    for (auto& item : value) compact_records(item);
-  }
-}
-
-std::size_t cut_page(json& result, std::size_t max_chars, std::uint64_t offset,
-                     const std::string& records_key) {
-  json& text = result["content"][0]["text"];
-  if (max_chars == 0 || text.get_ref<const std::string&>().size() <= max_chars) return 0;
-  json& structured = result["structuredContent"];
-  json* data = nullptr;
-  for (auto& [key, value] : structured.items()) {
-    if (key != "OriginalStatusCode" && key != "StatusCode" && key != "ErrorMessage") data = &value;
-  }
-  json* records = data ? page_records(*data, records_key) : nullptr;
-  if (records == nullptr || records->size() < 2) return 0;  // a single record is never cut
-  const std::size_t count = records->size();
-  std::vector<std::size_t> sizes;
-  sizes.reserve(count);
-  for (const auto& record : *records) {
-    sizes.push_back(util::compact_json(record, json::error_handler_t::replace).size());
-  }
-  // The envelope around the records, as it reads once the page says that more follow.
-  json all_records = std::move(*records);
-  *records = json::array();
-  mark_more(*data);
-  const std::size_t rest = util::compact_json(structured, json::error_handler_t::replace).size();
-  std::size_t kept = 0;
-  std::size_t length = rest;
-  while (kept < count && length + sizes[kept] + (kept > 0 ? 1 : 0) <= max_chars) {
-    length += sizes[kept] + (kept > 0 ? 1 : 0);
-    ++kept;
-  }
-  // All of them fit only where "true" replaced a longer "false": the page as upstream sent it
-  // is still too long, so one record goes.
-  kept = std::clamp<std::size_t>(kept, 1, count - 1);
-  all_records.erase(all_records.begin() + static_cast<std::ptrdiff_t>(kept), all_records.end());
-  *page_records(*data, records_key) = std::move(all_records);
-  text = util::compact_json(structured, json::error_handler_t::replace);
-  result["content"].push_back(
-      {{"type", "text"},
-       {"text", "This page was cut to fit " + std::to_string(max_chars) +
-                    " characters (max_result_chars): " + std::to_string(kept) + " of the " +
-                    std::to_string(count) + " records of this page are shown. " +
-                    "Continue with Offset " + std::to_string(offset + kept) +
-                    " (or ask for a smaller Limit)."}});
-  return kept;
-}
 
 struct ToolRegistry::Impl {
   Impl(ac::Upstream& target, ToolSettings chosen) : upstream(target), settings(std::move(chosen)) {}
 
   ac::Upstream& upstream;
   ToolSettings settings;
-  std::vector<ToolSpec> tools;                                // served ones only
-  std::map<std::string, std::size_t, std::less<>> index;      // served name -> tools[]
-  std::map<std::string, std::string, std::less<>> hidden;     // served name -> why not
+  std::vector<ToolSpec> tools;                             // served ones only
+  std::map<std::string, std::size_t, std::less<>> index;   // served name -> tools[]
+  std::map<std::string, std::string, std::less<>> hidden;  // served name -> why not
   json definitions = json::array();
   mutable std::once_flag definitions_text_once;
   mutable std::shared_ptr<const std::string> definitions_text;
@@ -460,8 +373,8 @@ struct ToolRegistry::Impl {
   void check_settings(const std::set<std::string>& names, const std::set<std::string>& toolsets) {
     for (const auto& toolset : settings.toolsets) {
       if (!toolsets.contains(toolset)) {
-        throw std::invalid_argument("unknown toolset \"" + toolset + "\" (toolsets: " +
-                                    joined(toolsets) + ")");
+        throw std::invalid_argument("unknown toolset \"" + toolset +
+                                    "\" (toolsets: " + joined(toolsets) + ")");
       }
     }
     for (auto* list : {&settings.tools, &settings.exclude_tools}) {
@@ -575,11 +488,10 @@ boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json argu
   if (spec.paged) {
     // Validated and coerced by now: a whole number >= 0 when given.
     const auto offset = arguments.is_object() ? arguments.find("Offset") : arguments.end();
-    cut_page(result, impl_->settings.max_result_chars,
-             offset != arguments.end() && offset->is_number_integer()
-                 ? offset->get<std::uint64_t>()
-                 : 0,
-             spec.records_key);
+    cut_page(
+        result, impl_->settings.max_result_chars,
+        offset != arguments.end() && offset->is_number_integer() ? offset->get<std::uint64_t>() : 0,
+        spec.records_key);
   }
   co_return result;
 }

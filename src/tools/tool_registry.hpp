@@ -1,6 +1,5 @@
 // Every tool: its definition from schemas/ and its handler (a table row or a multi-step function).
 #pragma once
-#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -14,13 +13,13 @@ namespace acmcp::tools {
 
 // Which tools are served, under which names, and how large results may be.
 struct ToolSettings {
-  std::string prefix;                       // before every served name; "" for none
-  std::vector<std::string> toolsets;        // empty (with `tools` empty): every toolset
-  std::vector<std::string> tools;           // served besides the toolsets (names without prefix)
-  std::vector<std::string> exclude_tools;   // never served; wins over the two above
-  bool read_only = false;                   // serve only read-only tools; wins too
-  bool full_results = false;                // false: records without links and null fields
-  std::size_t max_result_chars = 50000;     // a longer page is cut at a record; 0: no limit
+  std::string prefix;                      // before every served name; "" for none
+  std::vector<std::string> toolsets;       // empty (with `tools` empty): every toolset
+  std::vector<std::string> tools;          // served besides the toolsets (names without prefix)
+  std::vector<std::string> exclude_tools;  // never served; wins over the two above
+  bool read_only = false;                  // serve only read-only tools; wins too
+  bool full_results = false;               // false: records without links and null fields
+  std::size_t max_result_chars = 50000;    // a longer page is cut at a record; 0: no limit
 };
 
 class ToolRegistry final : public mcp::ToolProvider {
@@ -46,16 +45,5 @@ class ToolRegistry final : public mcp::ToolProvider {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Result shaping, exposed for tests. compact_records drops null members and links objects from
-// every object inside `value`. cut_page shortens the record array of a CallToolResult built by
-// call_tool_result to the longest run of whole records whose text fits `max_chars` (never below
-// one record), marks the page as having more, and adds a text item saying where to continue
-// (`offset` is the page's Offset). The records are the data itself when it is an array, else
-// its member `records_key`, or its only array when that is "". Returns how many records it kept;
-// 0 when nothing was cut.
-void compact_records(nlohmann::json& value);
-std::size_t cut_page(nlohmann::json& result, std::size_t max_chars, std::uint64_t offset,
-                     const std::string& records_key = "");
 
 }  // namespace acmcp::tools

@@ -8,13 +8,14 @@ namespace acmcp::tools {
 using json = nlohmann::json;
 
 struct ToolSpec {
-  std::string name;       // "update_tag", as served (with the configured prefix, if any)
-  std::string toolset;    // "tags": what --toolsets selects it by
-  bool read_only = false; // its readOnlyHint
-  std::string title;      // "Update a Tag": starts every error message
-  std::string data_key;   // envelope key of the business data, e.g. "Tag"
-  std::string not_found;  // what a 404 means, with {Arg} placeholders, e.g. "tag {TagId}"
-  json input_schema;      // what arguments are validated with, cross-field rules included      // what arguments are validated with, cross-field rules included
+  std::string name;        // "update_tag", as served (with the configured prefix, if any)
+  std::string toolset;     // "tags": what --toolsets selects it by
+  bool read_only = false;  // its readOnlyHint
+  std::string title;       // "Update a Tag": starts every error message
+  std::string data_key;    // envelope key of the business data, e.g. "Tag"
+  std::string not_found;   // what a 404 means, with {Arg} placeholders, e.g. "tag {TagId}"
+  json input_schema;  // what arguments are validated with, cross-field rules included      // what
+                      // arguments are validated with, cross-field rules included
   json data_schema;
   json empty_data = json::object();  // data value on failure
   json upstream;                     // the table row of a one-call tool; null for multi-step tools

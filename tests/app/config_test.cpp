@@ -251,11 +251,29 @@ TEST_F(ConfigTest, HttpDefaultsApply) {
 }
 
 TEST_F(ConfigTest, EveryHttpFlagIsParsed) {
-  const auto result =
-      load({"--sandbox", "--transport", "http", "--host", "127.0.0.2", "--port", "0", "--stateless",
-            "--allow-origin", "https://a.example.com", "--allow-origin=https://b.example.com",
-            "--session-idle-timeout", "60", "--max-body-bytes", "4096", "--max-connections", "8",
-            "--max-connections-per-client", "0", "--max-sessions", "7", "--max-queued-calls", "9"});
+  const auto result = load({"--sandbox",
+                            "--transport",
+                            "http",
+                            "--host",
+                            "127.0.0.2",
+                            "--port",
+                            "0",
+                            "--stateless",
+                            "--allow-origin",
+                            "https://a.example.com",
+                            "--allow-origin=https://b.example.com",
+                            "--session-idle-timeout",
+                            "60",
+                            "--max-body-bytes",
+                            "4096",
+                            "--max-connections",
+                            "8",
+                            "--max-connections-per-client",
+                            "0",
+                            "--max-sessions",
+                            "7",
+                            "--max-queued-calls",
+                            "9"});
   ASSERT_TRUE(result.ok()) << result.error;
   EXPECT_EQ(result.config.host, "127.0.0.2");
   EXPECT_EQ(result.config.port, 0);
@@ -702,8 +720,7 @@ TEST_F(ConfigTest, BadToolSettingsAreRejected) {
   auto result = load({"--sandbox", "--toolsets", "contacts,campaigns"});
   EXPECT_THAT(result.error, HasSubstr("unknown toolset \"campaigns\""));
   EXPECT_THAT(result.error, HasSubstr("contacts, lists, tags, accounts, deals, ecommerce"));
-  EXPECT_THAT(load({"--sandbox", "--result-format", "short"}).error,
-              HasSubstr("compact or full"));
+  EXPECT_THAT(load({"--sandbox", "--result-format", "short"}).error, HasSubstr("compact or full"));
   EXPECT_THAT(load({"--sandbox", "--max-result-chars", "-1"}).error, HasSubstr("0 = no limit"));
   EXPECT_THAT(load({"--sandbox", "--tool-prefix", "a b"}).error, HasSubstr("A-Z a-z 0-9"));
   EXPECT_THAT(load({"--sandbox", "--read-only=yes"}).error, HasSubstr("takes no value"));

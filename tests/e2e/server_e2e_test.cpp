@@ -118,7 +118,9 @@ TEST(E2eProtocol, BigLinesAtOnceKeepMemoryWithinAFewLines) {
   for (int i = 0; i < lines; ++i) EXPECT_EQ(server.read_message(30s)["id"], i);
   const long peak = server.rss_kib("VmHWM");
   ASSERT_GT(peak, 0);
-  if (!kSanitizedBuild) EXPECT_LT(peak, 120 * 1024) << "peak RSS " << peak << " KiB";
+  if (!kSanitizedBuild) {
+    EXPECT_LT(peak, 120 * 1024) << "peak RSS " << peak << " KiB";
+  }
 }
 
 // A raw NUL byte makes a line invalid JSON; nothing after it is silently dropped.
@@ -283,8 +285,8 @@ TEST(E2eCommandLine, HelpNeverPrintsTheToken) {
 }
 
 TEST(E2eCommandLine, ListToolsShowsWhatTheSettingsLeave) {
-  const auto result = run_to_completion({"--list-tools", "--toolsets", "tags", "--read-only",
-                                         "--tool-prefix", "ac_"});
+  const auto result = run_to_completion(
+      {"--list-tools", "--toolsets", "tags", "--read-only", "--tool-prefix", "ac_"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out, "ac_get_many_tags\tGet Many Tags\nac_get_tag\tGet a Tag\n");
 }
@@ -358,8 +360,7 @@ TEST(E2eCommandLine, UnknownFlagExitsWithCode2) {
 TEST(E2eSandbox, GetManyContactsSucceeds) {
   McpProcess server({"--sandbox"});
   server.initialize();
-  const json result =
-      call_tool(server, 10, "get_many_contacts", json::object())["result"];
+  const json result = call_tool(server, 10, "get_many_contacts", json::object())["result"];
   EXPECT_EQ(result["structuredContent"]["StatusCode"], 200) << result;
   EXPECT_EQ(result["isError"], false);
 }
@@ -397,8 +398,7 @@ TEST_F(E2eUpstream, DeeplyNestedBodyIs500AndTheServerKeepsGoing) {
   deep.body = R"({"contacts":)" + std::string(200'000, '[') + std::string(200'000, ']') + "}";
   upstream_.server().add_fault(deep);
   auto server = start_server();
-  const json result =
-      call_tool(*server, 1, "get_many_contacts", json::object())["result"];
+  const json result = call_tool(*server, 1, "get_many_contacts", json::object())["result"];
   const json& envelope = result["structuredContent"];
   EXPECT_EQ(envelope["StatusCode"], 500) << result;
   EXPECT_THAT(envelope["ErrorMessage"].get<std::string>(),
@@ -419,8 +419,7 @@ class E2eSlowUpstream : public E2eUpstream {
     server.send({{"jsonrpc", "2.0"},
                  {"id", id},
                  {"method", "tools/call"},
-                 {"params",
-                  {{"name", "get_many_contacts"}, {"arguments", json::object()}}}});
+                 {"params", {{"name", "get_many_contacts"}, {"arguments", json::object()}}}});
   }
 };
 

@@ -38,13 +38,14 @@ TEST(EnumKeyword, CutsVeryLongLists) {
 
 // "x-unit": "cents" words every message about a money value the same way.
 TEST(CentsUnit, TypeRangeAndMultipleOfFailuresSayWholeCents) {
-  const json integer = object_with("Price", {{"type", "integer"}, {"minimum", 0}, {"x-unit", "cents"}});
+  const json integer =
+      object_with("Price", {{"type", "integer"}, {"minimum", 0}, {"x-unit", "cents"}});
   const std::string whole = "Price must be a whole number of cents ($456.78 = 45678)";
   EXPECT_EQ(message_for(integer, {{"Price", 12.5}}), whole + " (got 12.5).");
   EXPECT_EQ(message_for(integer, {{"Price", "12.50"}}), whole + " (got \"12.50\").");
   EXPECT_EQ(message_for(integer, {{"Price", -1}}), whole + " >= 0 (got -1).");
-  const json number = object_with(
-      "Value", {{"type", "number"}, {"multipleOf", 1}, {"x-unit", "cents"}});
+  const json number =
+      object_with("Value", {{"type", "number"}, {"multipleOf", 1}, {"x-unit", "cents"}});
   EXPECT_EQ(message_for(number, {{"Value", 0.5}}),
             "Value must be a whole number of cents ($456.78 = 45678) (got 0.5).");
   EXPECT_TRUE(is_valid(integer, {{"Price", "1299"}}));

@@ -2,6 +2,8 @@
 // on envelopes built with call_tool_result, then every paging tool through the real path
 // (registry -> ac::Client -> loopback HTTP -> SandboxServer) over a sandbox holding at least 100
 // records of every resource a get-many tool lists.
+#include "tools/result_shape.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -146,29 +148,28 @@ json contact_record(int i, std::size_t filler = 0) {
 }
 
 TEST(ResultShape, CompactDropsNullsAndLinksAtAnyDepthAndKeepsTheRest) {
-  json data = {
-      {"Contacts",
-       {{{"id", "1"},
-         {"email", "a@example.com"},
-         {"ua", nullptr},
-         {"links", {{"notes", "https://x/api/3/contacts/1/notes"}}},
-         {"empty", ""},
-         {"zero", 0},
-         {"no", false},
-         {"none", json::array()},
-         {"nothing", json::object()},
-         {"fieldValues",
-          {{{"field", "1"},
-            {"value", nullptr},
-            {"links", {{"owner", "https://x/api/3/fieldValues/1/owner"}}}},
-           {{"field", "2"}, {"value", "Gold"}}}},
-         {"organization",
-          {{"name", "Acme"},
-           {"deleted_at", nullptr},
-           {"links", json::array({"https://x/api/3/accounts/1"})},
-           {"deeper", {{"links", {{"a", "b"}}}, {"gone", nullptr}, {"kept", 1.5}}}}}}}},
-      {"Total", 1},
-      {"Gone", nullptr}};
+  json data = {{"Contacts",
+                {{{"id", "1"},
+                  {"email", "a@example.com"},
+                  {"ua", nullptr},
+                  {"links", {{"notes", "https://x/api/3/contacts/1/notes"}}},
+                  {"empty", ""},
+                  {"zero", 0},
+                  {"no", false},
+                  {"none", json::array()},
+                  {"nothing", json::object()},
+                  {"fieldValues",
+                   {{{"field", "1"},
+                     {"value", nullptr},
+                     {"links", {{"owner", "https://x/api/3/fieldValues/1/owner"}}}},
+                    {{"field", "2"}, {"value", "Gold"}}}},
+                  {"organization",
+                   {{"name", "Acme"},
+                    {"deleted_at", nullptr},
+                    {"links", json::array({"https://x/api/3/accounts/1"})},
+                    {"deeper", {{"links", {{"a", "b"}}}, {"gone", nullptr}, {"kept", 1.5}}}}}}}},
+               {"Total", 1},
+               {"Gone", nullptr}};
   compact_records(data);
   const json expected = {
       {"Contacts",
@@ -313,9 +314,8 @@ TEST(ResultShape, CutPageKeepsTheLongestRunOfWholeRecordsThatFits) {
       std::ostringstream problem;
       if (kept != expected) {
         problem << "max_chars " << max_chars << ": kept " << kept << ", but " << expected
-                << " records fit (" << expected << " records: " << fitted[expected]
-                << " chars; " << kept << " records: " << (kept <= count ? fitted[kept] : 0)
-                << " chars)";
+                << " records fit (" << expected << " records: " << fitted[expected] << " chars; "
+                << kept << " records: " << (kept <= count ? fitted[kept] : 0) << " chars)";
       } else if (records_of(result["structuredContent"]).size() != kept) {
         problem << "max_chars " << max_chars << ": structuredContent holds "
                 << records_of(result["structuredContent"]).size() << " records, not " << kept;
@@ -402,9 +402,9 @@ TEST(ResultShape, CutPageNeverCutsASingleRecord) {
   json huge = contact_record(1);
   huge["notes"] = std::string(20000, 'n');
   // A page of one record longer than the limit comes back whole, without a note.
-  for (const auto& [key, data] :
-       std::vector<std::pair<std::string, json>>{{"Contacts", {{"Contacts", json::array({huge})}, {"Total", 1}}},
-                                                 {"Products", json::array({huge})}}) {
+  for (const auto& [key, data] : std::vector<std::pair<std::string, json>>{
+           {"Contacts", {{"Contacts", json::array({huge})}, {"Total", 1}}},
+           {"Products", json::array({huge})}}) {
     SCOPED_TRACE(key);
     const json original = page_result(key, data);
     json result = original;
@@ -613,9 +613,8 @@ class ResultShapeSandbox : public SandboxTools {
           create("dealGroups", "dealGroup", {{"title", "Pipeline " + n}, {"currency", "usd"}})
               .value("id", "");
       for (const char* title : {"New", "Won"}) {
-        stages.push_back(
-            create("dealStages", "dealStage", {{"title", title}, {"group", pipeline}})
-                .value("id", ""));
+        stages.push_back(create("dealStages", "dealStage", {{"title", title}, {"group", pipeline}})
+                             .value("id", ""));
       }
       create("deals", "deal",
              {{"title", "Deal " + n + " with Company " + n},
@@ -771,8 +770,8 @@ TEST_F(ResultShapeSandbox, SmallLimitPagesContinueWhereTheNoteSays) {
   if (HasFatalFailure()) return;
   std::vector<std::string> all;
   for (std::uint64_t offset : {std::uint64_t{0}, std::uint64_t{100}}) {
-    for (auto& id : ids_of(call_on(unshaped(), "get_many_contacts",
-                                   {{"Limit", 100}, {"Offset", offset}}))) {
+    for (auto& id :
+         ids_of(call_on(unshaped(), "get_many_contacts", {{"Limit", 100}, {"Offset", offset}}))) {
       all.push_back(id);
     }
   }
@@ -788,14 +787,14 @@ TEST_F(ResultShapeSandbox, SmallLimitPagesContinueWhereTheNoteSays) {
   EXPECT_EQ(first_note->offset, first_ids.size());
   EXPECT_EQ(first["structuredContent"]["Contacts"]["Total"], 103);
 
-  const json second = call_on(small_pages(), "get_many_contacts",
-                              {{"Limit", 100}, {"Offset", first_note->offset}});
+  const json second =
+      call_on(small_pages(), "get_many_contacts", {{"Limit", 100}, {"Offset", first_note->offset}});
   const std::vector<std::string> second_ids = ids_of(second);
   ASSERT_FALSE(second_ids.empty());
   ASSERT_LE(first_ids.size() + second_ids.size(), all.size());
-  EXPECT_EQ(first_ids, std::vector<std::string>(all.begin(),
-                                                all.begin() + static_cast<std::ptrdiff_t>(
-                                                                  first_ids.size())));
+  EXPECT_EQ(first_ids,
+            std::vector<std::string>(all.begin(),
+                                     all.begin() + static_cast<std::ptrdiff_t>(first_ids.size())));
   EXPECT_EQ(second_ids,
             std::vector<std::string>(
                 all.begin() + static_cast<std::ptrdiff_t>(first_ids.size()),
@@ -827,8 +826,8 @@ TEST_F(ResultShapeSandbox, EveryPagingToolWalksItsRecordsOnceWithSmallPages) {
 TEST_F(ResultShapeSandbox, TheNoteContinuesFromAnOffsetGivenInAnyNumericForm) {
   fill();
   if (HasFatalFailure()) return;
-  for (const json& offset : {json(std::uint64_t{10}), json("10"), json(std::int64_t{10}),
-                             json(10.0)}) {
+  for (const json& offset :
+       {json(std::uint64_t{10}), json("10"), json(std::int64_t{10}), json(10.0)}) {
     SCOPED_TRACE("Offset " + offset.dump() + " (" + offset.type_name() +
                  (offset.is_number_unsigned() ? ", unsigned" : "") + ")");
     const json result =

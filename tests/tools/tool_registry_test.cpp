@@ -107,8 +107,7 @@ TEST_F(Registry, OutputSchemaFieldsInsideTheDataAcceptNull) {
 }
 
 TEST_F(Registry, OutputSchemaAllowsTheEmptyShapeWhenDataHasRequiredFields) {
-  const json& data =
-      definition("get_many_tags")["outputSchema"]["properties"]["Tags"];
+  const json& data = definition("get_many_tags")["outputSchema"]["properties"]["Tags"];
   ASSERT_TRUE(data.contains("anyOf"));
   EXPECT_EQ(data["anyOf"][1], json({{"const", json::object()}}));
 }
@@ -174,8 +173,8 @@ TEST_F(Registry, NamesParametersAndAnnotationsMatchTheSpec) {
     EXPECT_EQ(actual, expected);
     for (const char* hint : {"readOnlyHint", "destructiveHint", "idempotentHint"}) {
       const auto changed = kAnnotationRulings.find(name + "." + hint);
-      const json expected =
-          changed != kAnnotationRulings.end() ? json(changed->second) : operation["annotations"][hint];
+      const json expected = changed != kAnnotationRulings.end() ? json(changed->second)
+                                                                : operation["annotations"][hint];
       EXPECT_EQ(served_hint(tool, hint), expected) << hint;
     }
     EXPECT_EQ(tool["outputSchema"]["required"][0], operation["data_key"]);
@@ -206,21 +205,22 @@ TEST_F(Registry, ParameterTypesAndConstraintsFollowTheSpec) {
   // Update a Pipeline is a partial update: its documented defaults, if declared, would be sent
   // on every call and overwrite the pipeline's settings.
   const std::set<std::string> undeclared_defaults = {
-      "get_many_contacts.SortById", "get_many_contacts.SortByEmail",
-      "update_pipeline.AllGroups", "update_pipeline.AllUsers",
-      "update_pipeline.AutoAssign"};
+      "get_many_contacts.SortById", "get_many_contacts.SortByEmail", "update_pipeline.AllGroups",
+      "update_pipeline.AllUsers", "update_pipeline.AutoAssign"};
   // Ruling 2: currencies are accepted in any case; sent lowercase for pipelines and deals,
   // uppercase for ecommerce orders.
   const std::set<std::string> any_case_patterns = {
-      "create_pipeline.Currency", "update_pipeline.Currency",
-      "update_deal.Currency", "update_ecommerce_order.Currency"};
+      "create_pipeline.Currency", "update_pipeline.Currency", "update_deal.Currency",
+      "update_ecommerce_order.Currency"};
   // One type per ID: integer, numeric strings still accepted (the validator coerces them), where
   // the spec types some IDs as strings; and Reorder is 0/1 in both stage tools.
-  const std::set<std::string> integer_ids = {
-      "remove_contact_tag.ContactTagId", "create_connection.ListId",
-      "get_many_stages.FilterGroup",     "get_ecommerce_customers.ConnectionId",
-      "get_ecommerce_customer.EcommerceCustomerId", "get_ecommerce_orders.CustomerId",
-      "update_stage.Reorder"};
+  const std::set<std::string> integer_ids = {"remove_contact_tag.ContactTagId",
+                                             "create_connection.ListId",
+                                             "get_many_stages.FilterGroup",
+                                             "get_ecommerce_customers.ConnectionId",
+                                             "get_ecommerce_customer.EcommerceCustomerId",
+                                             "get_ecommerce_orders.CustomerId",
+                                             "update_stage.Reorder"};
   for (const auto& operation : spec["operations"]) {
     const std::string name = tool_name(operation);
     if (!registry.has_tool(name)) continue;
@@ -340,7 +340,8 @@ const std::map<std::string, json> kValidArguments = {
     {"delete_connection", {{"ConnectionId", 1}}},
     {"get_many_connections", json::object()},
     {"get_connection", {{"ConnectionId", 1}}},
-    {"update_connection", {{"ConnectionId", 1}, {"Service", "s"}, {"ExternalId", "e"}, {"Name", "n"}}},
+    {"update_connection",
+     {{"ConnectionId", 1}, {"Service", "s"}, {"ExternalId", "e"}, {"Name", "n"}}},
     {"create_pipeline", {{"Title", "P"}, {"Currency", "usd"}}},
     {"delete_pipeline", {{"PipelineId", 1}}},
     {"get_many_pipelines", json::object()},
@@ -352,7 +353,11 @@ const std::map<std::string, json> kValidArguments = {
     {"get_stage", {{"StageId", 1}}},
     {"update_stage", {{"StageId", 1}, {"Title", "S"}}},
     {"create_deal",
-     {{"Title", "D"}, {"ContactId", 1}, {"Value", 100}, {"Currency", "usd"}, {"StageId", 1},
+     {{"Title", "D"},
+      {"ContactId", 1},
+      {"Value", 100},
+      {"Currency", "usd"},
+      {"StageId", 1},
       {"PipelineId", 1}}},
     {"delete_deal", {{"DealId", 1}}},
     {"get_many_deals", json::object()},
@@ -365,11 +370,15 @@ const std::map<std::string, json> kValidArguments = {
     {"delete_ecommerce_customer", {{"EcommerceCustomerId", 1}}},
     {"get_ecommerce_customers", json::object()},
     {"get_ecommerce_customer", {{"EcommerceCustomerId", 1}}},
-    {"update_ecommerce_customer",
-     {{"EcommerceCustomerId", 1}, {"ExternalId", "c2"}}},
+    {"update_ecommerce_customer", {{"EcommerceCustomerId", 1}, {"ExternalId", "c2"}}},
     {"create_ecommerce_order",
-     {{"ExternalId", "o1"}, {"Email", "a@example.com"}, {"TotalPrice", 100}, {"Currency", "usd"},
-      {"ConnectionId", 1}, {"CustomerId", 1}, {"ExternalCreatedDate", "2026-03-19T00:00:00Z"}}},
+     {{"ExternalId", "o1"},
+      {"Email", "a@example.com"},
+      {"TotalPrice", 100},
+      {"Currency", "usd"},
+      {"ConnectionId", 1},
+      {"CustomerId", 1},
+      {"ExternalCreatedDate", "2026-03-19T00:00:00Z"}}},
     {"delete_ecommerce_order", {{"OrderId", 1}}},
     {"get_ecommerce_orders", json::object()},
     {"get_ecommerce_order", {{"OrderId", 1}}},

@@ -20,6 +20,32 @@ using testing::FakeUpstream;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
+// Settings built field by field (designated initializers warn about every field left out).
+struct Chosen {
+  ToolSettings settings;
+  Chosen& prefix(std::string value) {
+    settings.prefix = std::move(value);
+    return *this;
+  }
+  Chosen& toolsets(std::vector<std::string> value) {
+    settings.toolsets = std::move(value);
+    return *this;
+  }
+  Chosen& tools(std::vector<std::string> value) {
+    settings.tools = std::move(value);
+    return *this;
+  }
+  Chosen& exclude(std::vector<std::string> value) {
+    settings.exclude_tools = std::move(value);
+    return *this;
+  }
+  Chosen& read_only() {
+    settings.read_only = true;
+    return *this;
+  }
+  operator ToolSettings() const { return settings; }  // NOLINT: used as a ToolSettings
+};
+
 std::set<std::string> served(const ToolRegistry& registry) {
   std::set<std::string> names;
   for (const auto& tool : registry.tool_definitions()) names.insert(tool["name"]);
@@ -73,7 +99,7 @@ TEST_F(Settings, EachToolsetServesItsResources) {
       ASSERT_TRUE(by_resource.contains(resource)) << resource;
       expected.insert(by_resource.at(resource).begin(), by_resource.at(resource).end());
     }
-    ToolRegistry registry(upstream, ToolSettings{.toolsets = {toolset}});
+    ToolRegistry registry(upstream, Chosen().toolsets({toolset}));
     EXPECT_EQ(served(registry), expected);
     all.insert(expected.begin(), expected.end());
   }
@@ -82,9 +108,10 @@ TEST_F(Settings, EachToolsetServesItsResources) {
 }
 
 TEST_F(Settings, ToolsAddToToolsetsAndExclusionsWin) {
-  ToolRegistry registry(upstream, ToolSettings{.toolsets = {"tags"},
-                                               .tools = {"get_contact", "create_deal"},
-                                               .exclude_tools = {"delete_tag", "create_deal"}});
+  ToolRegistry registry(upstream, Chosen()
+                                      .toolsets({"tags"})
+                                      .tools({"get_contact", "create_deal"})
+                                      .exclude({"delete_tag", "create_deal"}));
   EXPECT_EQ(served(registry),
             (std::set<std::string>{"create_tag", "get_many_tags", "get_tag", "update_tag",
                                    "add_contact_tag", "remove_contact_tag", "get_contact"}));
@@ -95,12 +122,11 @@ TEST_F(Settings, ToolsAddToToolsetsAndExclusionsWin) {
 }
 
 TEST_F(Settings, ReadOnlyServesOnlyReadOnlyToolsWhateverElseSelectsThem) {
-  ToolRegistry registry(upstream, ToolSettings{.tools = {"create_contact", "get_contact"},
-                                               .read_only = true});
+  ToolRegistry registry(upstream, Chosen().tools({"create_contact", "get_contact"}).read_only());
   EXPECT_EQ(served(registry), std::set<std::string>{"get_contact"});
   EXPECT_THAT(registry.unavailable_reason("create_contact"), HasSubstr("read-only"));
 
-  ToolRegistry all_reads(upstream, ToolSettings{.read_only = true});
+  ToolRegistry all_reads(upstream, Chosen().read_only());
   EXPECT_EQ(served(all_reads), read_only_tools());
   for (const auto& name : served(everything)) {
     if (all_reads.has_tool(name)) continue;
@@ -109,7 +135,7 @@ TEST_F(Settings, ReadOnlyServesOnlyReadOnlyToolsWhateverElseSelectsThem) {
 }
 
 TEST_F(Settings, HiddenToolsAreNotCalledAndNothingGoesUpstream) {
-  ToolRegistry registry(upstream, ToolSettings{.read_only = true});
+  ToolRegistry registry(upstream, Chosen().read_only());
   EXPECT_FALSE(registry.has_tool("delete_contact"));
   json result = testing::call(registry, "delete_contact", {{"ContactId", 1}});
   EXPECT_EQ(result["isError"], true);
@@ -118,16 +144,15 @@ TEST_F(Settings, HiddenToolsAreNotCalledAndNothingGoesUpstream) {
 
 TEST_F(Settings, UnknownNamesAreErrorsListingTheValidOnes) {
   try {
-    ToolRegistry registry(upstream, ToolSettings{.tools = {"get_contacts"}});
+    ToolRegistry registry(upstream, Chosen().tools({"get_contacts"}));
     FAIL() << "no error";
   } catch (const std::invalid_argument& error) {
     EXPECT_THAT(error.what(), HasSubstr("unknown tool \"get_contacts\""));
     EXPECT_THAT(error.what(), HasSubstr("get_contact, "));
   }
-  EXPECT_THROW(ToolRegistry(upstream, ToolSettings{.exclude_tools = {"nope"}}),
-               std::invalid_argument);
+  EXPECT_THROW(ToolRegistry(upstream, Chosen().exclude({"nope"})), std::invalid_argument);
   try {
-    ToolRegistry registry(upstream, ToolSettings{.toolsets = {"campaigns"}});
+    ToolRegistry registry(upstream, Chosen().toolsets({"campaigns"}));
     FAIL() << "no error";
   } catch (const std::invalid_argument& error) {
     EXPECT_THAT(error.what(), HasSubstr("accounts, contacts, deals, ecommerce, lists, tags"));
@@ -135,8 +160,7 @@ TEST_F(Settings, UnknownNamesAreErrorsListingTheValidOnes) {
 }
 
 TEST_F(Settings, ThePrefixGoesBeforeEveryServedName) {
-  ToolRegistry registry(upstream,
-                        ToolSettings{.prefix = "ac_", .tools = {"get_tag", "ac_get_contact"}});
+  ToolRegistry registry(upstream, Chosen().prefix("ac_").tools({"get_tag", "ac_get_contact"}));
   EXPECT_EQ(served(registry), (std::set<std::string>{"ac_get_tag", "ac_get_contact"}));
   EXPECT_TRUE(registry.has_tool("ac_get_tag"));
   EXPECT_FALSE(registry.has_tool("get_tag"));
@@ -175,7 +199,8 @@ TEST_F(Settings, TheToolListFitsItsBudgets) {
     visible += size;
     sizes.emplace_back(size, tool["name"]);
   }
-  const std::size_t list = util::compact_json(json{{"tools", everything.tool_definitions()}}).size();
+  const std::size_t list =
+      util::compact_json(json{{"tools", everything.tool_definitions()}}).size();
   std::cout << "tools/list: " << everything.tool_definitions().size() << " tools, " << list
             << " bytes (about " << list / 4 << " tokens); model-visible part " << visible
             << " bytes (about " << visible / 4 << " tokens)\n";
