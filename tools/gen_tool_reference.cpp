@@ -259,7 +259,9 @@ std::string marks(const json& annotations) {
   return out.empty() ? "none" : out;
 }
 
-std::string description_of(const json& tool) { return text(tool.at("description").get<std::string>()); }
+std::string description_of(const json& tool) {
+  return text(tool.at("description").get<std::string>());
+}
 
 std::string introduction() {
   using acmcp::tools::kCompleted, acmcp::tools::kInvalidInput, acmcp::tools::kNoResponse;
@@ -306,7 +308,8 @@ std::string render_reference(const std::vector<SchemaFile>& files) {
   out += "## Tools\n\n";
   for (const auto& file : files) {
     out += "**" + file.document.at("resource").get<std::string>() + "** (`schemas/" + file.name +
-           "`, toolset `" + file.document.at("toolset").get<std::string>() + "`)\n\n| Tool | Title | Read-only | Destructive | Idempotent |\n|---|---|---|---|---|\n";
+           "`, toolset `" + file.document.at("toolset").get<std::string>() +
+           "`)\n\n| Tool | Title | Read-only | Destructive | Idempotent |\n|---|---|---|---|---|\n";
     for (const auto& tool : file.document.at("tools")) {
       const std::string name = tool.at("name").get<std::string>();
       const json& hints = tool.at("annotations");
