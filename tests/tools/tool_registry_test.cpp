@@ -504,6 +504,20 @@ std::string file_with(std::initializer_list<json> entries) {
   return json{{"resource", "Thing"}, {"toolset", "things"}, {"tools", tools}}.dump();
 }
 
+// The served schema has no top-level `not`, so the description says the rule and the server keeps
+// enforcing it from the file's schema.
+TEST(RegistryRules, GetManyContactsTakesAtMostOneSort) {
+  FakeUpstream upstream;
+  ToolRegistry registry{upstream};
+  json result = call(registry, "get_many_contacts", {{"SortById", "ASC"}, {"SortByEmail", "DESC"}});
+  EXPECT_EQ(result["structuredContent"]["StatusCode"], -1);
+  EXPECT_THAT(result["structuredContent"]["ErrorMessage"].get<std::string>(),
+              HasSubstr("SortById and SortByEmail must not"));
+  EXPECT_TRUE(upstream.requests.empty());
+  call(registry, "get_many_contacts", {{"SortByEmail", "DESC"}});
+  EXPECT_EQ(upstream.requests.size(), 1u);
+}
+
 TEST(RegistryChecks, MalformedJsonIsRejected) {
   EXPECT_THAT(load_error("{nope"), HasSubstr("schemas/broken.json: not valid JSON"));
 }
