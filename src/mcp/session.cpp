@@ -309,7 +309,6 @@ class Dispatcher {
 
  private:
   json initialize(const json& params);
-  json set_level(const json& params, const json& id, bool& ok);
   void start_tool_call(const json& id, const json& params, std::shared_ptr<RequestChannel> channel);
 
   std::shared_ptr<Session> session_;

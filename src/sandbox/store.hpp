@@ -121,8 +121,8 @@ class Store {
   StoreResponse contact_children(long long contact_id, const std::string& child);
   StoreResponse current_user();
 
-  // Resource-specific rules and side effects (store_rules.cpp, deal_routes.cpp,
-  // ecommerce_routes.cpp).
+  // Resource-specific rules and side effects (resource_rules.cpp; pipelines and stages in
+  // deal_routes.cpp).
   std::optional<StoreResponse> check_rules(const ResourceSpec& spec, const nlohmann::json& input,
                                            Row& row, long long self_id, bool creating);
   // Writes what a create/update body carries beyond the row itself (order products) and adds

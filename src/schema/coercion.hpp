@@ -1,5 +1,5 @@
 // Parsing of the string forms that tool arguments may take for integers, numbers and booleans
-// (design.md section 5, ruling 3). Strict: anything not exactly in the form is rejected.
+// (docs/decisions.md, "Coercion"). Strict: anything not exactly in the form is rejected.
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>

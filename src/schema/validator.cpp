@@ -218,8 +218,9 @@ std::string type_description(std::string_view type) {
   return std::string(type);
 }
 
-// Applies design.md ruling 3: numeric strings become integers or numbers and "true"/"false"
-// become booleans where the schema's type asks for them and the value is not already valid.
+// Applies docs/decisions.md, "Coercion": numeric strings become integers or numbers and
+// "true"/"false" become booleans where the schema's type asks for them and the value is not already
+// valid.
 void coerce_toward(const std::vector<std::string_view>& types, json& value) {
   const bool wants_integer = lists_type(types, "integer");
   const bool wants_number = lists_type(types, "number");

@@ -21,7 +21,7 @@ struct ValidationError {
 // oneOf, anyOf, allOf, not, if/then/else, dependentRequired. Unknown keywords (description,
 // title, default, examples, $comment, x-..., and also $ref, patternProperties) are ignored.
 //
-// Coercion details (design.md section 5, ruling 3):
+// Coercion details (docs/decisions.md, "Coercion"):
 //  - "integer": a string of decimal digits with an optional leading '-' that fits int64 becomes
 //    that integer; a number with an integral value (5.0) is an integer and is stored as one.
 //  - "number": a string in JSON number syntax becomes a number. "boolean": "true"/"false" in any

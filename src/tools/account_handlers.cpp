@@ -1,5 +1,5 @@
 // Create an Account: with CheckDuplicate (the default) returns the existing account with the same
-// name instead of creating a duplicate (design §5 ruling 6).
+// name instead of creating a duplicate (docs/decisions.md, "No duplicates on create").
 #include <algorithm>
 #include <cctype>
 #include <optional>

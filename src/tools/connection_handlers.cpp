@@ -1,5 +1,5 @@
 // Create a Connection: returns the existing connection with the same service and external ID
-// instead of creating a duplicate (design §5 ruling 6).
+// instead of creating a duplicate (docs/decisions.md, "No duplicates on create").
 #include <algorithm>
 #include <cctype>
 #include <optional>

@@ -1,5 +1,6 @@
 // Create a Contact: an upsert by email (POST /contact/sync), or a phone-only contact
-// (POST /contacts) when AllowNullEmail is true and no Email is given (design §5 ruling 6).
+// (POST /contacts) when AllowNullEmail is true and no Email is given (docs/decisions.md, "No
+// duplicates on create").
 #include "tools/crud_engine.hpp"
 #include "tools/handlers.hpp"
 

@@ -1,6 +1,6 @@
-// Remove a Contact from a List (design §5 ruling 8): find every subscription of the contact to
-// the list, delete each; where upstream has no DELETE /contactLists/{id} (404/405), unsubscribe
-// with POST /contactLists status 2 instead.
+// Remove a Contact from a List (docs/decisions.md, "Remove a Contact from a List"): find every
+// subscription of the contact to the list, delete each; where upstream has no DELETE
+// /contactLists/{id} (404/405), unsubscribe with POST /contactLists status 2 instead.
 #include <vector>
 
 #include "tools/crud_engine.hpp"

@@ -1,7 +1,7 @@
-// Update a Deal (design §5 ruling 7), merge-before-put: the "read" row fetches the record, its
-// result becomes $args.Current, and the "write" row sends it back with the given fields overlaid,
-// so the PUT keeps every field the caller did not pass. Nothing is written when the read fails,
-// and nothing is sent when no field to change is given.
+// Update a Deal (docs/decisions.md, "Update a Deal merges"), merge-before-put: the "read" row
+// fetches the record, its result becomes $args.Current, and the "write" row sends it back with the
+// given fields overlaid, so the PUT keeps every field the caller did not pass. Nothing is written
+// when the read fails, and nothing is sent when no field to change is given.
 #include <algorithm>
 #include <cctype>
 #include <string>

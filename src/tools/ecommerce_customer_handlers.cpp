@@ -1,6 +1,7 @@
-// Get an Ecommerce Customer by ID or by email (design §5 ruling 10: the ID wins), and Get
+// Get an Ecommerce Customer by ID or by email (docs/decisions.md, "Which ID wins"), and Get
 // Ecommerce Customers with Search, which ActiveCampaign cannot filter on, so the server does
-// (ruling 11): it reads the customers the other filters select and keeps the matching ones.
+// ("Filters the API lacks"): it reads the customers the other filters select and keeps the matching
+// ones.
 #include <algorithm>
 #include <cctype>
 #include <string_view>

@@ -1,5 +1,6 @@
-// Get Ecommerce Orders (design §5 ruling 10): CustomerId filters directly; with only ExternalId
-// (the customer's ID in the store) the customer is looked up first, and its orders are listed.
+// Get Ecommerce Orders (docs/decisions.md, "Which ID wins"): CustomerId filters directly; with only
+// ExternalId (the customer's ID in the store) the customer is looked up first, and its orders are
+// listed.
 #include <string>
 #include <vector>
 

@@ -1,4 +1,5 @@
-// The result envelope every tool returns, and how an upstream response maps onto it (design §4).
+// The result envelope every tool returns, and how an upstream response maps onto it
+// (docs/decisions.md, "The envelope").
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

@@ -1,5 +1,6 @@
-// The hand-written handlers of multi-step tools (design §5 rulings 6 and 8), looked up by the
-// "handler" name of a schema entry. Plain one-call tools are table rows and need none of this.
+// The hand-written handlers of multi-step tools (docs/decisions.md: "No duplicates on create",
+// "Remove a Contact from a List"), looked up by the "handler" name of a schema entry. Plain
+// one-call tools are table rows and need none of this.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <functional>

@@ -1,5 +1,6 @@
 // Create a List: returns the existing list with the same stringid instead of creating a duplicate
-// (design §5 ruling 6). The API has no stringid filter, so lists are narrowed by name and paged.
+// (docs/decisions.md, "No duplicates on create"). The API has no stringid filter, so lists are
+// narrowed by name and paged.
 #include <optional>
 
 #include "tools/crud_engine.hpp"

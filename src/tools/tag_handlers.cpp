@@ -1,5 +1,5 @@
 // Create a Tag: returns the existing tag with the same name and type instead of creating a
-// duplicate (design §5 ruling 6).
+// duplicate (docs/decisions.md, "No duplicates on create").
 #include <algorithm>
 #include <cctype>
 
@@ -12,9 +12,8 @@ namespace {
 // ActiveCampaign treats tag names as case-insensitive: creating "vip" beside "VIP" is a 422
 // duplicate, so the lookup must match the same way or a retry would fail instead of returning.
 bool same_name(const std::string& a, const std::string& b) {
-  return std::ranges::equal(a, b, [](unsigned char x, unsigned char y) {
-    return std::tolower(x) == std::tolower(y);
-  });
+  return std::ranges::equal(
+      a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
 }  // namespace
 

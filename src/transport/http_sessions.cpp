@@ -96,12 +96,6 @@ void SessionRecord::remove(const Outbox* outbox) {
   std::erase_if(requests_, same);
 }
 
-std::size_t SessionRecord::open_streams() const {
-  std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(
-      streams_.begin(), streams_.end(), [](const auto& stream) { return !stream->closed(); }));
-}
-
 void SessionRecord::begin_use() {
   std::lock_guard lock(mutex_);
   ++users_;

@@ -64,7 +64,6 @@ class SessionRecord {
   void add_stream(std::shared_ptr<Outbox> stream);
   void add_request(std::shared_ptr<Outbox> request);
   void remove(const Outbox* outbox);  // a stream or request that has finished
-  std::size_t open_streams() const;
 
   // Requests and streams being served keep the session from expiring.
   void begin_use();

@@ -62,7 +62,7 @@ inline void maybe_print(std::string_view tool, const json& result) {
                text(result.value("structuredContent", json())).c_str());
 }
 
-// The envelope shape every tool result must have (design.md section 4).
+// The envelope shape every tool result must have (docs/decisions.md, "The envelope").
 inline void check_tool_result(const json& result) {
   if (!result.is_object()) fail("a tool result is not an object", result);
   const auto content = result.find("content");

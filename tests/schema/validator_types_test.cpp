@@ -1,4 +1,4 @@
-// Validator tests: `type` checks and the coercions of design.md ruling 3.
+// Validator tests: `type` checks and the coercions of docs/decisions.md, "Coercion".
 #include <gtest/gtest.h>
 
 #include "schema_test_support.hpp"

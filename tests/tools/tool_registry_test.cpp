@@ -207,8 +207,8 @@ TEST_F(Registry, ParameterTypesAndConstraintsFollowTheSpec) {
   const std::set<std::string> undeclared_defaults = {
       "get_many_contacts.SortById", "get_many_contacts.SortByEmail", "update_pipeline.AllGroups",
       "update_pipeline.AllUsers", "update_pipeline.AutoAssign"};
-  // Ruling 2: currencies are accepted in any case; sent lowercase for pipelines and deals,
-  // uppercase for ecommerce orders.
+  // docs/decisions.md, "Currency case": currencies are accepted in any case; sent lowercase for
+  // pipelines and deals, uppercase for ecommerce orders.
   const std::set<std::string> any_case_patterns = {
       "create_pipeline.Currency", "update_pipeline.Currency", "update_deal.Currency",
       "update_ecommerce_order.Currency"};
