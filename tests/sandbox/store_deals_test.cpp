@@ -44,7 +44,8 @@ TEST_F(DealsStore, DefaultStagesOfANewPipelineHaveNullDatesUntilUpdated) {
   }
   EXPECT_EQ(r.body["dealStages"][2]["color"], "E6CE4B");
   EXPECT_TRUE(r.body["dealGroup"]["cdate"].is_string());
-  for (const auto& stage : get("/dealGroups/2").body["dealStages"]) {
+  const auto pipeline = get("/dealGroups/2");  // kept: the loop reads into its body
+  for (const auto& stage : pipeline.body["dealStages"]) {
     EXPECT_TRUE(stage["cdate"].is_null());
     EXPECT_TRUE(stage["udate"].is_null());
   }
