@@ -2,8 +2,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -114,16 +112,8 @@ TEST_F(Registry, OutputSchemaAllowsTheEmptyShapeWhenDataHasRequiredFields) {
 
 // ---- agreement with the operation spec (its facts are kept in tests/data/spec-operations.json)
 
-json operations_spec() {
-  std::ifstream in(std::filesystem::path(ACMCP_TEST_DATA_DIR) / "spec-operations.json");
-  EXPECT_TRUE(in) << "tests/data/spec-operations.json is missing";
-  return in ? json::parse(in) : json{{"operations", json::array()}};
-}
-
-// The spec names tools activecampaign_<operation>; the server leaves the prefix out.
-std::string tool_name(const json& operation) {
-  return operation["tool"].get<std::string>().substr(std::string("activecampaign_").size());
-}
+using testing::operations_spec;
+using testing::tool_name;
 
 // A hint as a client reads it: what is served, else the MCP default.
 bool served_hint(const json& tool, const std::string& hint) {

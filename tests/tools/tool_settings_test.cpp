@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -54,14 +52,10 @@ std::set<std::string> served(const ToolRegistry& registry) {
 
 // The spec's operations, by resource, named as the server names them.
 std::map<std::string, std::set<std::string>> tools_by_resource() {
-  std::ifstream in(std::filesystem::path(ACMCP_TEST_DATA_DIR) / "spec-operations.json");
-  EXPECT_TRUE(in);
   std::map<std::string, std::set<std::string>> by_resource;
-  if (!in) return by_resource;
-  const json spec = json::parse(in);
+  const json spec = testing::operations_spec();
   for (const auto& operation : spec["operations"]) {
-    by_resource[operation["resource"]].insert(
-        operation["tool"].get<std::string>().substr(std::string("activecampaign_").size()));
+    by_resource[operation["resource"]].insert(testing::tool_name(operation));
   }
   return by_resource;
 }

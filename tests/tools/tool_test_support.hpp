@@ -1,9 +1,13 @@
 // Shared helpers for the tools tests: a scripted fake upstream and a way to run coroutines.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <deque>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -80,6 +84,19 @@ inline std::string query_text(const ac::Request& request) {
     text += key + "=" + value;
   }
   return text;
+}
+
+// The operation spec's facts (tests/data/spec-operations.json); no operations when it is missing,
+// which fails the calling test.
+inline json operations_spec() {
+  std::ifstream in(std::filesystem::path(ACMCP_TEST_DATA_DIR) / "spec-operations.json");
+  EXPECT_TRUE(in) << "tests/data/spec-operations.json is missing";
+  return in ? json::parse(in) : json{{"operations", json::array()}};
+}
+
+// The spec names tools activecampaign_<operation>; the server leaves the prefix out.
+inline std::string tool_name(const json& operation) {
+  return operation["tool"].get<std::string>().substr(std::string("activecampaign_").size());
 }
 
 }  // namespace acmcp::tools::testing
