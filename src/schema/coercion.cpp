@@ -4,7 +4,9 @@
 #include <charconv>
 #include <cmath>
 
-namespace acmcp::schema::detail {
+#include "util/ascii.hpp"
+
+namespace acmcp::schema {
 
 namespace {
 
@@ -15,16 +17,6 @@ bool skip_digits(std::string_view text, std::size_t& pos) {
   const std::size_t start = pos;
   while (pos < text.size() && is_digit(text[pos])) ++pos;
   return pos > start;
-}
-
-bool equals_ignoring_case(std::string_view text, std::string_view lower_word) {
-  if (text.size() != lower_word.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower_word[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -63,8 +55,8 @@ std::optional<nlohmann::json> parse_number(std::string_view text) {
 }
 
 std::optional<bool> parse_boolean(std::string_view text) {
-  if (equals_ignoring_case(text, "true")) return true;
-  if (equals_ignoring_case(text, "false")) return false;
+  if (util::equals_ignoring_case(text, "true")) return true;
+  if (util::equals_ignoring_case(text, "false")) return false;
   return std::nullopt;
 }
 
@@ -77,4 +69,4 @@ std::optional<std::int64_t> integral_value(double value) {
   return static_cast<std::int64_t>(value);
 }
 
-}  // namespace acmcp::schema::detail
+}  // namespace acmcp::schema

@@ -1,12 +1,13 @@
 // Parsing of the string forms that tool arguments may take for integers, numbers and booleans
-// (docs/decisions.md, "Coercion"). Strict: anything not exactly in the form is rejected.
+// (docs/decisions.md, "Coercion"). Strict: anything not exactly in the form is rejected. Public,
+// so that the tools layer reads integers from text (template filters, path indexes) the same way.
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 
-namespace acmcp::schema::detail {
+namespace acmcp::schema {
 
 // A decimal integer: optional leading '-', digits only, no spaces or '+', fits in int64.
 std::optional<std::int64_t> parse_integer(std::string_view text);
@@ -21,4 +22,4 @@ std::optional<bool> parse_boolean(std::string_view text);
 // A floating-point value with no fractional part that fits in int64, as that integer.
 std::optional<std::int64_t> integral_value(double value);
 
-}  // namespace acmcp::schema::detail
+}  // namespace acmcp::schema

@@ -3,7 +3,6 @@
 #include "schema/validator.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <exception>
@@ -16,6 +15,7 @@
 #include "schema/formats.hpp"
 #include "schema/pattern_cache.hpp"
 #include "schema/text.hpp"
+#include "util/ascii.hpp"
 
 namespace acmcp::schema {
 
@@ -140,7 +140,7 @@ std::optional<std::size_t> count_keyword(const json& schema, const char* name) {
     const auto signed_value = value->get<std::int64_t>();
     return signed_value < 0 ? std::nullopt : std::optional<std::size_t>(signed_value);
   }
-  const auto integral = detail::integral_value(value->get<double>());
+  const auto integral = integral_value(value->get<double>());
   if (!integral || *integral < 0) return std::nullopt;
   return static_cast<std::size_t>(*integral);
 }
@@ -174,7 +174,7 @@ std::optional<std::vector<std::string>> required_only_names(const json& schema) 
 // downstream (coercion, templates, the upstream's ids and offsets) can carry it as one.
 bool has_integral_value(const json& value) {
   if (value.is_number_integer()) return true;
-  return value.is_number_float() && detail::integral_value(value.get<double>()).has_value();
+  return value.is_number_float() && integral_value(value.get<double>()).has_value();
 }
 
 bool matches_type(std::string_view type, const json& value) {
@@ -229,26 +229,26 @@ void coerce_toward(const std::vector<std::string_view>& types, json& value) {
     if (!matches_type(type, value)) continue;
     // 5.0 is an integer; store it as one so handlers can read it as such.
     if (value.is_number_float() && wants_integer && !wants_number) {
-      if (auto integral = detail::integral_value(value.get<double>())) value = *integral;
+      if (auto integral = integral_value(value.get<double>())) value = *integral;
     }
     return;
   }
   if (!value.is_string()) return;
   const std::string& text = value.get_ref<const std::string&>();
   if (wants_integer) {
-    if (auto integer = detail::parse_integer(text)) {
+    if (auto integer = parse_integer(text)) {
       value = *integer;
       return;
     }
   }
   if (wants_number) {
-    if (auto number = detail::parse_number(text)) {
+    if (auto number = parse_number(text)) {
       value = std::move(*number);
       return;
     }
   }
   if (wants_boolean) {
-    if (auto boolean = detail::parse_boolean(text)) value = *boolean;
+    if (auto boolean = parse_boolean(text)) value = *boolean;
   }
 }
 
@@ -611,11 +611,7 @@ Result Validator::check_object(const json& schema, json& value, const std::strin
       if (properties) {
         for (const auto& [known, subschema] : properties->items()) {
           accepted.push_back(known);
-          if (known.size() == key.size() &&
-              std::equal(known.begin(), known.end(), key.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) ==
-                       std::tolower(static_cast<unsigned char>(b));
-              })) {
+          if (util::equals_ignoring_case(known, key)) {
             suggestion = " (did you mean " + known + "?)";
           }
         }

@@ -1,47 +1,33 @@
 // Create a Connection: returns the existing connection with the same service and external ID
 // instead of creating a duplicate (docs/decisions.md, "No duplicates on create").
-#include <algorithm>
-#include <cctype>
 #include <optional>
 
 #include "tools/crud_engine.hpp"
+#include "tools/handler_support.hpp"
 #include "tools/handlers.hpp"
+#include "util/ascii.hpp"
 
 namespace acmcp::tools {
 
 namespace {
 
-// Services are names people type ("Shopify", "shopify"); external IDs are the store's own key.
-bool same_service(const std::string& a, const std::string& b) {
-  return std::ranges::equal(
-      a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
-}
-
 std::optional<json> matching_connection(const json& body, const json& args) {
-  if (!body.is_object() || !body.contains("connections") || !body["connections"].is_array()) {
-    return std::nullopt;
-  }
+  const json* connections = items_of(body, "connections");
+  if (connections == nullptr) return std::nullopt;
   const std::string service = args.value("Service", "");
   const std::string external_id = args.value("ExternalId", "");
-  for (const auto& connection : body["connections"]) {
+  for (const auto& connection : *connections) {
     if (!connection.is_object()) continue;
     const json service_value = connection.value("service", json());
     const json external_value = connection.value("externalid", json());
+    // Services are names people type ("Shopify", "shopify"); external IDs are the store's own key.
     if (service_value.is_string() && external_value.is_string() &&
-        same_service(service_value.get<std::string>(), service) &&
+        util::equals_ignoring_case(service_value.get_ref<const std::string&>(), service) &&
         external_value.get<std::string>() == external_id) {
       return connection;
     }
   }
   return std::nullopt;
-}
-
-Envelope existing_connection(const ToolSpec& spec, json connection, int status) {
-  Envelope envelope;
-  envelope.data_key = spec.data_key;
-  envelope.data = std::move(connection);
-  envelope.original_status = status;
-  return envelope;
 }
 
 }  // namespace
@@ -58,7 +44,7 @@ boost::asio::awaitable<Envelope> create_connection(const ToolSpec& spec, const j
                          "looking for an existing connection (nothing was created)");
   }
   if (auto found = matching_connection(lookup.body, args)) {
-    co_return existing_connection(spec, std::move(*found), lookup.status);
+    co_return found_envelope(spec, std::move(*found), lookup.status);
   }
 
   context.report_step(1, 2, "Creating the " + label);
@@ -69,7 +55,7 @@ boost::asio::awaitable<Envelope> create_connection(const ToolSpec& spec, const j
     ac::Response again = co_await send_row(lookup_row, args, context);
     if (succeeded(again)) {
       if (auto found = matching_connection(again.body, args)) {
-        co_return existing_connection(spec, std::move(*found), again.status);
+        co_return found_envelope(spec, std::move(*found), again.status);
       }
     }
   }

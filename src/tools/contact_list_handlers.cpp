@@ -4,17 +4,12 @@
 #include <vector>
 
 #include "tools/crud_engine.hpp"
+#include "tools/handler_support.hpp"
 #include "tools/handlers.hpp"
 
 namespace acmcp::tools {
 
 namespace {
-
-std::string id_text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number()) return value.dump();
-  return "";
-}
 
 json removal(const json& args, int removed) {
   return json{{"RemovedCount", removed},
@@ -40,9 +35,8 @@ boost::asio::awaitable<Envelope> remove_contact_from_list(const ToolSpec& spec, 
   }
 
   std::vector<std::string> matches;
-  if (lookup.body.is_object() && lookup.body.contains("contactLists") &&
-      lookup.body["contactLists"].is_array()) {
-    for (const auto& subscription : lookup.body["contactLists"]) {
+  if (const json* subscriptions = items_of(lookup.body, "contactLists")) {
+    for (const auto& subscription : *subscriptions) {
       if (subscription.is_object() && id_text(subscription.value("list", json())) == list_id) {
         matches.push_back(id_text(subscription.value("id", json())));
       }

@@ -38,7 +38,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -46,6 +45,7 @@
 #include <vector>
 
 #include "schema/coercion.hpp"
+#include "util/ascii.hpp"
 
 namespace acmcp::tools {
 
@@ -63,22 +63,6 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
     start = end + 1;
   }
   return parts;
-}
-
-std::optional<long long> parse_integer(std::string_view text) {
-  long long value = 0;
-  if (text.empty()) return std::nullopt;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-std::string change_case(std::string text, bool upper) {
-  for (char& c : text) {
-    const auto letter = static_cast<unsigned char>(c);
-    c = static_cast<char>(upper ? std::toupper(letter) : std::tolower(letter));
-  }
-  return text;
 }
 
 std::optional<json> apply_filter(std::string_view filter, std::optional<json> value) {
@@ -99,7 +83,8 @@ std::optional<json> apply_filter(std::string_view filter, std::optional<json> va
   if (!value) return std::nullopt;
   if (filter == "lower" || filter == "upper") {
     if (!value->is_string()) return value;
-    return json(change_case(value->get<std::string>(), filter == "upper"));
+    const auto& text = value->get_ref<const std::string&>();
+    return json(filter == "upper" ? util::to_upper(text) : util::to_lower(text));
   }
   if (filter == "string") {
     if (value->is_string()) return value;
@@ -111,11 +96,11 @@ std::optional<json> apply_filter(std::string_view filter, std::optional<json> va
     if (value->is_number_integer()) return value;
     if (value->is_boolean()) return json(value->get<bool>() ? 1 : 0);
     if (value->is_number_float()) {
-      if (auto whole = schema::detail::integral_value(value->get<double>())) return json(*whole);
+      if (auto whole = schema::integral_value(value->get<double>())) return json(*whole);
       return std::nullopt;
     }
     if (value->is_string()) {
-      if (auto parsed = parse_integer(value->get<std::string>())) return json(*parsed);
+      if (auto parsed = schema::parse_integer(value->get<std::string>())) return json(*parsed);
     }
     return std::nullopt;
   }
@@ -126,6 +111,31 @@ std::optional<json> apply_filter(std::string_view filter, std::optional<json> va
       const auto& text = value->get_ref<const std::string&>();
       if (text == "true" || text == "1") return json(true);
       if (text == "false" || text == "0") return json(false);
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// A {Name} placeholder: what the regex \{([A-Za-z0-9_]*)\} finds, written out because std::regex
+// costs milliseconds at start-up.
+struct Placeholder {
+  std::size_t begin = 0;  // the '{'
+  std::size_t end = 0;    // just past the '}'
+  std::string_view name;
+};
+
+// The first placeholder in `text` at or after `from`.
+std::optional<Placeholder> next_placeholder(std::string_view text, std::size_t from = 0) {
+  for (auto open = text.find('{', from); open != std::string_view::npos;
+       open = text.find('{', open + 1)) {
+    std::size_t close = open + 1;
+    while (close < text.size() && is_name_char(text[close])) ++close;
+    if (close < text.size() && text[close] == '}') {
+      return Placeholder{open, close + 1, text.substr(open + 1, close - open - 1)};
     }
   }
   return std::nullopt;
@@ -229,7 +239,7 @@ std::optional<json> evaluate_expression(std::string_view expression, const Templ
       auto it = current->find(key);
       current = it == current->end() ? nullptr : &*it;
     } else if (current->is_array()) {
-      auto index = parse_integer(key);
+      auto index = schema::parse_integer(key);
       current = index && *index >= 0 && static_cast<std::size_t>(*index) < current->size()
                     ? &(*current)[static_cast<std::size_t>(*index)]
                     : nullptr;
@@ -315,15 +325,20 @@ json page_values(const json& row, const json& args, const json& response) {
   if (auto given = evaluate_expression("$args.Limit|int", arguments)) limit = as_count(*given);
   long long offset = 0;
   if (auto given = evaluate_expression("$args.Offset|int", arguments)) offset = as_count(*given);
+  return page_values(page.value("items", ""), limit, offset, response);
+}
+
+json page_values(const std::string& items, long long limit, long long offset,
+                 const json& response) {
   long long count = 0;
-  const std::string items = page.value("items", "");
   if (response.is_object() && response.contains(items) && response[items].is_array()) {
     count = static_cast<long long>(response[items].size());
   }
   // The caller's offset may be as large as 2^63-1: sums saturate rather than overflow.
   constexpr long long kMax = std::numeric_limits<long long>::max();
   long long total = offset > 0 && count > kMax - offset ? kMax : offset + count;
-  TemplateScope scope{args, &response};
+  const json no_arguments;
+  const TemplateScope scope{no_arguments, &response};
   if (auto upstream_total = evaluate_expression("$response.meta.total|int", scope)) {
     total = as_count(*upstream_total);
   }
@@ -334,21 +349,27 @@ json page_values(const json& row, const json& args, const json& response) {
               {"hasMore", total > offset && total - offset > count}};
 }
 
+std::vector<std::string> placeholder_names(std::string_view text) {
+  std::vector<std::string> names;
+  for (auto placeholder = next_placeholder(text); placeholder;
+       placeholder = next_placeholder(text, placeholder->end)) {
+    names.emplace_back(placeholder->name);
+  }
+  return names;
+}
+
 std::string fill_placeholders(std::string_view text, const json& args, bool encode) {
   std::string out;
   std::size_t position = 0;
-  while (position < text.size()) {
-    auto open = text.find('{', position);
-    if (open == std::string_view::npos) break;
-    auto close = text.find('}', open);
-    if (close == std::string_view::npos) break;
-    out.append(text.substr(position, open - position));
-    const std::string name(text.substr(open + 1, close - open - 1));
+  for (auto placeholder = next_placeholder(text); placeholder;
+       placeholder = next_placeholder(text, placeholder->end)) {
+    out.append(text.substr(position, placeholder->begin - position));
+    const std::string name(placeholder->name);
     const json* argument = find_argument(args, name, false);
     auto value = argument ? as_text(*argument) : std::nullopt;
     if (!value) throw std::invalid_argument("argument " + name + " is required here");
     out += encode ? percent_encode(*value) : *value;
-    position = close + 1;
+    position = placeholder->end;
   }
   out.append(text.substr(position));
   return out;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "activecampaign/upstream.hpp"
 #include "tools/envelope.hpp"
@@ -29,6 +30,13 @@ std::optional<json> evaluate_template(const json& template_value, const Template
 
 // The computed paging values {limit, offset, count, total, hasMore} of a list response.
 json page_values(const json& row, const json& args, const json& response);
+
+// The same for a page read at `offset` with page size `limit`, its records under `items`.
+json page_values(const std::string& items, long long limit, long long offset, const json& response);
+
+// The names of the {Arg} placeholders in a path, query key or message, left to right. An Arg is
+// letters, digits and '_'; other text in braces is no placeholder.
+std::vector<std::string> placeholder_names(std::string_view text);
 
 // Replaces each {Arg} in `text` with the argument's value (percent-encoded when asked).
 // Throws std::invalid_argument when an argument is absent.

@@ -3,42 +3,23 @@
 // given fields overlaid, so the PUT keeps every field the caller did not pass. Nothing is written
 // when the read fails, and nothing is sent when no field to change is given.
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <vector>
 
 #include "tools/crud_engine.hpp"
 #include "tools/handlers.hpp"
+#include "util/ascii.hpp"
 
 namespace acmcp::tools {
 
 namespace {
 
-// "deal" for data key "Deal": how the steps name the record in messages.
-std::string record_noun(const ToolSpec& spec) {
-  std::string noun = spec.data_key;
-  std::transform(noun.begin(), noun.end(), noun.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return noun;
-}
-
-// The names of the {Arg} placeholders in a row's path: the arguments that name the record.
-std::vector<std::string> path_arguments(const json& row) {
-  std::vector<std::string> names;
-  const std::string path = row.value("path", "");
-  for (auto open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1)) {
-    auto close = path.find('}', open);
-    if (close == std::string::npos) break;
-    names.push_back(path.substr(open + 1, close - open - 1));
-  }
-  return names;
-}
-
 // "" when some argument besides those naming the record is given, else the -1 message. (A
 // schema-level anyOf would say the same, but MCP clients on the Anthropic API reject tools whose
 // inputSchema has anyOf/oneOf/allOf at the top level.)
 std::string missing_change(const ToolSpec& spec, const json& read_row, const json& args) {
-  const auto naming = path_arguments(read_row);
+  // The {Arg} placeholders in the read row's path are the arguments that name the record.
+  const auto naming = placeholder_names(read_row.value("path", ""));
   const json properties = spec.input_schema.value("properties", json::object());
   std::vector<std::string> fields;
   for (const auto& [name, property] : properties.items()) {
@@ -62,7 +43,7 @@ boost::asio::awaitable<Envelope> merge_before_put(const ToolSpec& spec, const js
   if (auto problem = missing_change(spec, read_row, args); !problem.empty()) {
     co_return invalid_input(spec.title, spec.data_key, spec.empty_data, problem);
   }
-  const std::string noun = record_noun(spec);
+  const std::string noun = util::to_lower(spec.data_key);  // "deal" names the record in messages
   context.report_step(0, 2, "Reading the current " + noun);
   ac::Response current = co_await send_row(read_row, args, context);
   Envelope read = finish_row(spec, read_row, args, current,

@@ -5,23 +5,12 @@
 #include <vector>
 
 #include "tools/crud_engine.hpp"
+#include "tools/handler_support.hpp"
 #include "tools/handlers.hpp"
 
 namespace acmcp::tools {
 
 namespace {
-
-bool has_value(const json& args, const char* name) {
-  auto it = args.find(name);
-  if (it == args.end() || it->is_null()) return false;
-  return !it->is_string() || !it->get_ref<const std::string&>().empty();
-}
-
-std::string id_text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number()) return value.dump();
-  return "";
-}
 
 std::string joined(const std::vector<std::string>& ids) {
   std::string out;
@@ -34,7 +23,7 @@ std::string joined(const std::vector<std::string>& ids) {
 boost::asio::awaitable<Envelope> get_ecommerce_orders(const ToolSpec& spec, const json& args,
                                                       ToolContext& context) {
   const json& list_row = step_row(spec, "list");
-  if (has_value(args, "CustomerId") || !has_value(args, "ExternalId")) {
+  if (has_argument(args, "CustomerId") || !has_argument(args, "ExternalId")) {
     co_return co_await run_row(spec, list_row, args, context);
   }
 
@@ -46,9 +35,8 @@ boost::asio::awaitable<Envelope> get_ecommerce_orders(const ToolSpec& spec, cons
     co_return finish_row(spec, find_row, args, lookup, "looking up the customer by external ID");
   }
   std::vector<std::string> customer_ids;
-  if (lookup.body.is_object() && lookup.body.contains("ecomCustomers") &&
-      lookup.body["ecomCustomers"].is_array()) {
-    for (const auto& customer : lookup.body["ecomCustomers"]) {
+  if (const json* customers = items_of(lookup.body, "ecomCustomers")) {
+    for (const auto& customer : *customers) {
       // The filter may match loosely; only the exact external ID names this customer.
       if (customer.is_object() && id_text(customer.value("externalid", json())) == external_id) {
         customer_ids.push_back(id_text(customer.value("id", json())));
@@ -56,18 +44,14 @@ boost::asio::awaitable<Envelope> get_ecommerce_orders(const ToolSpec& spec, cons
     }
   }
   if (customer_ids.size() != 1) {
-    Envelope envelope;
-    envelope.data_key = spec.data_key;
-    envelope.data = spec.empty_data;
-    envelope.original_status = lookup.status;
-    envelope.error_message =
+    co_return lookup_failure(
+        spec, lookup.status,
         customer_ids.empty()
             ? spec.title + " failed: no ecommerce customer has the external ID " + external_id +
                   ". Check it, or pass CustomerId (from get_ecommerce_customers)."
             : spec.title + " failed: the external ID " + external_id + " belongs to " +
                   std::to_string(customer_ids.size()) + " ecommerce customers (IDs " +
-                  joined(customer_ids) + ", on different stores); pass one of them as CustomerId.";
-    co_return envelope;
+                  joined(customer_ids) + ", on different stores); pass one of them as CustomerId.");
   }
 
   json by_customer = args;

@@ -44,26 +44,6 @@ std::string non_empty_string(const json& object, const char* key, const std::str
   return value;
 }
 
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-// The names inside "{Name}" placeholders, left to right (what the regex \{([A-Za-z0-9_]*)\}
-// finds; written out because std::regex costs milliseconds at start-up).
-std::vector<std::string> placeholders(const std::string& text) {
-  std::vector<std::string> names;
-  for (std::size_t open = text.find('{'); open != std::string::npos;
-       open = text.find('{', open + 1)) {
-    std::size_t end = open + 1;
-    while (end < text.size() && is_name_char(text[end])) ++end;
-    if (end < text.size() && text[end] == '}') {
-      names.push_back(text.substr(open + 1, end - open - 1));
-      open = end;
-    }
-  }
-  return names;
-}
-
 // snake_case: a-z first, then a-z 0-9 _.
 bool valid_tool_name(std::string_view name) {
   if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
@@ -137,7 +117,7 @@ void check_row(const json& row, const std::string& where, const json* input_sche
   if (input_schema == nullptr) return;
   const json& properties = (*input_schema)["properties"];
   const json required = input_schema->value("required", json::array());
-  for (const auto& name : placeholders(path)) {
+  for (const auto& name : placeholder_names(path)) {
     if (std::find(required.begin(), required.end(), json(name)) == required.end()) {
       fail(where, "path placeholder {" + name + "} is not a required parameter");
     }
@@ -147,7 +127,7 @@ void check_row(const json& row, const std::string& where, const json* input_sche
   if (row.contains("query")) {
     for (const auto& [key, value] : row["query"].items()) {
       collect_argument_names(value, names);
-      for (auto& name : placeholders(key)) names.push_back(name);
+      for (auto& name : placeholder_names(key)) names.push_back(name);
     }
   }
   for (const auto& name : names) {

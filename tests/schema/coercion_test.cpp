@@ -5,7 +5,7 @@
 
 #include <limits>
 
-namespace acmcp::schema::detail {
+namespace acmcp::schema {
 namespace {
 
 TEST(ParseInteger, AcceptsPlainDigits) { EXPECT_EQ(parse_integer("42"), 42); }
@@ -74,4 +74,4 @@ TEST(IntegralValue, RejectsFractions) { EXPECT_FALSE(integral_value(5.5)); }
 TEST(IntegralValue, RejectsValuesBeyondInt64) { EXPECT_FALSE(integral_value(1e19)); }
 
 }  // namespace
-}  // namespace acmcp::schema::detail
+}  // namespace acmcp::schema

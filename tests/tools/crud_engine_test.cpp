@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "tool_test_support.hpp"
 
@@ -169,6 +171,14 @@ TEST(Placeholders, ArePercentEncodedInPaths) {
 
 TEST(Placeholders, MissingArgumentThrows) {
   EXPECT_THROW(fill_placeholders("/tags/{Id}", json::object(), true), std::invalid_argument);
+}
+
+// The start-up check and the request builder read placeholders the same way.
+TEST(Placeholders, AreNamesOfLettersDigitsAndUnderscores) {
+  EXPECT_EQ(placeholder_names("/deals/{DealId}/notes/{Note_2}"),
+            (std::vector<std::string>{"DealId", "Note_2"}));
+  EXPECT_EQ(placeholder_names("[{not one}] {{Id}"), std::vector<std::string>{"Id"});
+  EXPECT_EQ(fill_placeholders("[{not one}] {{Id}", json{{"Id", 7}}, false), "[{not one}] {7");
 }
 
 TEST(BuildRequest, MethodPathAndNoBodyForDeletes) {
