@@ -1,5 +1,5 @@
 // Loopback HTTP/1.1 front of the sandbox (the only Beast code in it): listener, keep-alive
-// sessions, fault injection, rate limiting and the request log around the Store.
+// sessions, rate limiting, the request log and the test builds' exchange hook around the Store.
 #include "sandbox/sandbox_server.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,10 +21,10 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <utility>
 
+#include "sandbox/exchange_hook.hpp"
 #include "sandbox/store.hpp"
 #include "util/compact_json.hpp"
 #include "util/json_parse.hpp"
@@ -43,8 +43,8 @@ constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+using Request = HttpRequest;
+using Response = HttpResponse;
 
 // One accepted connection; everything on it runs on its own strand.
 struct Connection {
@@ -60,11 +60,9 @@ struct Connection {
 
   beast::tcp_stream stream;
   asio::steady_timer delay_timer;
-  std::optional<Fault> spoil;  // a fault to apply to the answer about to be written
+  // A hook's writer for the answer about to be written, in place of the usual write.
+  std::function<asio::awaitable<bool>(HookedConnection, Response&)> spoil;
 };
-
-// How long a stall lasts when the fault names no delay: longer than any test's client timeout.
-constexpr auto kDefaultStall = std::chrono::seconds(30);
 
 Response json_response(int status, const json& body, bool keep_alive) {
   Response res{static_cast<http::status>(status), 11};
@@ -85,12 +83,8 @@ struct SandboxServer::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection, std::uint64_t id);
-  // The response to one request, or nullopt when a fault says to drop the connection.
+  // The response to one request, or nullopt when the hook says to drop the connection.
   asio::awaitable<std::optional<Response>> answer(const Request& request, Connection& connection);
-  // Writes `response` spoiled as `fault` says; false when the connection must end.
-  asio::awaitable<bool> write_spoiled(Connection& connection, Response& response,
-                                      const Fault& fault);
-  std::optional<Fault> take_fault(const std::string& method, const std::string& path);
   bool admit(const std::string& token);
   void stop();
 
@@ -102,7 +96,7 @@ struct SandboxServer::Impl : std::enable_shared_from_this<Impl> {
 
   mutable std::mutex mutex;  // guards everything below
   Store store;
-  std::vector<Fault> faults;
+  std::shared_ptr<ExchangeHook> hook;
   std::deque<RecordedRequest> log;
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> recent_by_token;
   std::map<std::uint64_t, std::weak_ptr<Connection>> connections;
@@ -167,14 +161,14 @@ asio::awaitable<void> SandboxServer::Impl::serve(std::shared_ptr<Connection> con
       Request request = parser.release();
       std::optional<Response> response = co_await answer(request, *connection);
       if (!response) {
-        // A Reset fault: abort so the client sees the connection drop, not an answer.
+        // Abort, so the client sees the connection drop rather than an answer.
         beast::error_code ignored;
         stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
         stream.socket().close(ignored);
         break;
       }
-      if (auto fault = std::exchange(connection->spoil, std::nullopt)) {
-        if (!co_await write_spoiled(*connection, *response, *fault)) break;
+      if (auto spoil = std::exchange(connection->spoil, nullptr)) {
+        if (!co_await spoil({stream, connection->delay_timer}, *response)) break;
         continue;
       }
       response->prepare_payload();
@@ -188,56 +182,6 @@ asio::awaitable<void> SandboxServer::Impl::serve(std::shared_ptr<Connection> con
   connection->close();
   std::lock_guard lock(mutex);
   connections.erase(id);
-}
-
-asio::awaitable<bool> SandboxServer::Impl::write_spoiled(Connection& connection,
-                                                        Response& response, const Fault& fault) {
-  auto& stream = connection.stream;
-  stream.expires_after(kIdleTimeout);
-  const auto stall = [&]() -> asio::awaitable<void> {
-    connection.delay_timer.expires_after(fault.delay.count() > 0
-                                             ? fault.delay
-                                             : std::chrono::milliseconds(kDefaultStall));
-    co_await connection.delay_timer.async_wait(kUseTuple);
-  };
-  if (fault.kind == Fault::Kind::Truncated) {
-    response.body().resize(response.body().size() / 2);
-    response.prepare_payload();
-    auto [ec, written] = co_await http::async_write(stream, response, kUseTuple);
-    co_return !ec && response.keep_alive();
-  }
-  if (fault.kind == Fault::Kind::StallBeforeHeaders) {
-    co_await stall();
-    co_return false;
-  }
-  response.prepare_payload();
-  std::ostringstream header;
-  header << response.base();
-  std::string bytes = header.str();
-  if (fault.kind == Fault::Kind::StallMidBody) {
-    bytes += response.body().substr(0, response.body().size() / 2);
-  }
-  auto [ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kUseTuple);
-  if (!ec && fault.kind == Fault::Kind::StallMidBody) co_await stall();
-  if (fault.kind == Fault::Kind::ResetAfterHeaders) {
-    beast::error_code ignored;
-    stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
-    stream.socket().close(ignored);  // before any shutdown, which would send a clean FIN
-  }
-  co_return false;
-}
-
-std::optional<Fault> SandboxServer::Impl::take_fault(const std::string& method,
-                                                     const std::string& path) {
-  std::lock_guard lock(mutex);
-  for (auto it = faults.begin(); it != faults.end(); ++it) {
-    if (!it->method.empty() && it->method != method) continue;
-    if (path.rfind(it->path_prefix, 0) != 0) continue;
-    Fault fault = *it;
-    if (it->count > 0 && --it->count == 0) faults.erase(it);
-    return fault;
-  }
-  return std::nullopt;
 }
 
 bool SandboxServer::Impl::admit(const std::string& token) {
@@ -276,54 +220,17 @@ asio::awaitable<std::optional<Response>> SandboxServer::Impl::answer(const Reque
     while (log.size() > options.max_logged_requests) log.pop_front();
   }
 
-  if (auto fault = take_fault(method, record.path)) {
-    switch (fault->kind) {
-      case Fault::Kind::Reset:
-        co_return std::nullopt;
-      case Fault::Kind::NonJson: {
-        Response res{http::status::ok, 11};
-        res.set(http::field::content_type, "text/html; charset=utf-8");
-        res.body() = "<html><body><h1>Sandbox fault: this is not JSON</h1></body></html>";
-        res.keep_alive(keep_alive);
-        co_return res;
-      }
-      case Fault::Kind::Status: {
-        Response res{static_cast<http::status>(fault->status), 11};
-        res.set(http::field::content_type, "application/json; charset=utf-8");
-        for (const auto& [name, value] : fault->headers) res.set(name, value);
-        res.body() = fault->body;
-        res.keep_alive(keep_alive);
-        co_return res;
-      }
-      case Fault::Kind::ContentType: {
-        Response res{static_cast<http::status>(fault->status), 11};
-        res.set(http::field::content_type, fault->content_type);
-        res.body() = fault->body;
-        res.keep_alive(keep_alive);
-        co_return res;
-      }
-      case Fault::Kind::Oversized: {
-        // Valid JSON of exactly `size` bytes (when size >= 16), so only its length is wrong.
-        const std::string open = R"({"padding":")", close = R"("})";
-        const std::size_t fill =
-            fault->size > open.size() + close.size() ? fault->size - open.size() - close.size() : 0;
-        Response res = json_response(200, json::object(), keep_alive);
-        res.body() = open + std::string(fill, 'x') + close;
-        co_return res;
-      }
-      case Fault::Kind::ResetAfterHeaders:
-      case Fault::Kind::StallBeforeHeaders:
-      case Fault::Kind::StallMidBody:
-      case Fault::Kind::Truncated:
-        connection.spoil = *fault;
-        break;
-      case Fault::Kind::Delay: {
-        connection.delay_timer.expires_after(fault->delay);
-        auto [ec] = co_await connection.delay_timer.async_wait(kUseTuple);
-        if (ec) co_return std::nullopt;  // stopped while waiting
-        break;
-      }
-    }
+  std::shared_ptr<ExchangeHook> installed;
+  {
+    std::lock_guard lock(mutex);
+    installed = hook;
+  }
+  if (installed) {
+    Interception taken = co_await installed->intercept(request, record.path,
+                                                       {connection.stream, connection.delay_timer});
+    if (taken.drop) co_return std::nullopt;
+    if (taken.answer) co_return std::move(*taken.answer);
+    connection.spoil = std::move(taken.write);
   }
 
   if (!target.under_api) co_return json_response(404, {{"message", "Not Found"}}, keep_alive);
@@ -404,14 +311,14 @@ std::string SandboxServer::base_url() const { return impl_->base_url; }
 
 const std::string& SandboxServer::token() const { return impl_->options.token; }
 
-void SandboxServer::add_fault(Fault fault) {
+void SandboxServer::set_hook(std::shared_ptr<ExchangeHook> hook) {
   std::lock_guard lock(impl_->mutex);
-  impl_->faults.push_back(std::move(fault));
+  impl_->hook = std::move(hook);
 }
 
-void SandboxServer::clear_faults() {
+std::shared_ptr<ExchangeHook> SandboxServer::hook() const {
   std::lock_guard lock(impl_->mutex);
-  impl_->faults.clear();
+  return impl_->hook;
 }
 
 std::vector<RecordedRequest> SandboxServer::requests() const {

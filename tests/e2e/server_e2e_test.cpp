@@ -389,14 +389,14 @@ class E2eUpstream : public testing::Test {
 // An upstream (or anything between us and an http upstream) that answers with nesting deep
 // enough to overflow any recursion gets a clear error, and the process goes on.
 TEST_F(E2eUpstream, DeeplyNestedBodyIs500AndTheServerKeepsGoing) {
-  sandbox::Fault deep;
-  deep.kind = sandbox::Fault::Kind::Status;
+  testkit::Fault deep;
+  deep.kind = testkit::Fault::Kind::Status;
   deep.status = 200;
   deep.method = "GET";
   deep.path_prefix = "/contacts";
   deep.count = -1;
   deep.body = R"({"contacts":)" + std::string(200'000, '[') + std::string(200'000, ']') + "}";
-  upstream_.server().add_fault(deep);
+  testkit::add_fault(upstream_.server(), deep);
   auto server = start_server();
   const json result = call_tool(*server, 1, "get_many_contacts", json::object())["result"];
   const json& envelope = result["structuredContent"];

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sandbox/sandbox_server.hpp"
+#include "testkit/sandbox_faults.hpp"
 
 namespace acmcp::e2e {
 
@@ -41,13 +42,13 @@ class UpstreamSandbox {
 
   // Every GET under `path_prefix` waits `delay` before it is answered.
   void delay_gets(const std::string& path_prefix, std::chrono::milliseconds delay) {
-    sandbox::Fault fault;
-    fault.kind = sandbox::Fault::Kind::Delay;
+    testkit::Fault fault;
+    fault.kind = testkit::Fault::Kind::Delay;
     fault.method = "GET";
     fault.path_prefix = path_prefix;
     fault.count = -1;
     fault.delay = delay;
-    sandbox_->add_fault(fault);
+    testkit::add_fault(*sandbox_, fault);
   }
 
  private:

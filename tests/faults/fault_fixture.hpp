@@ -17,6 +17,7 @@
 
 #include "activecampaign/client.hpp"
 #include "sandbox/sandbox_server.hpp"
+#include "testkit/sandbox_faults.hpp"
 #include "support/tool_call.hpp"
 #include "tools/tool_registry.hpp"
 
@@ -24,7 +25,7 @@ namespace acmcp::faults {
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-using Kind = sandbox::Fault::Kind;
+using Kind = testkit::Fault::Kind;
 
 // A deal the sandbox's demo data accepts (contact 2, pipeline 1, stage 1).
 inline const json kNewDeal = {{"Title", "Fault test deal"}, {"ContactId", 2}, {"Value", 1000},
@@ -79,16 +80,16 @@ class FaultTest : public ::testing::Test {
   json get_deal() { return call("get_deal", {{"DealId", 1}}); }
   json create_deal() { return call("create_deal", kNewDeal); }
 
-  void inject(sandbox::Fault fault) { sandbox->add_fault(std::move(fault)); }
+  void inject(testkit::Fault fault) { testkit::add_fault(*sandbox, std::move(fault)); }
   void inject(Kind kind, int count = -1) {
-    sandbox::Fault fault;
+    testkit::Fault fault;
     fault.kind = kind;
     fault.count = count;
     inject(fault);
   }
   void inject_status(int status, int count = -1, std::map<std::string, std::string> headers = {},
                      std::string body = R"({"message":"Injected failure"})") {
-    sandbox::Fault fault;
+    testkit::Fault fault;
     fault.kind = Kind::Status;
     fault.status = status;
     fault.count = count;

@@ -170,7 +170,7 @@ TEST_F(FaultTest, TruncatedJsonOnCreateWritesOnce) {
 }
 
 TEST_F(FaultTest, FiftyMebibyteBodyIsRefusedAtTheDefaultLimit) {
-  sandbox::Fault fault;
+  testkit::Fault fault;
   fault.kind = Kind::Oversized;
   fault.size = 50u * 1024 * 1024;
   inject(fault);
@@ -188,7 +188,7 @@ TEST_F(FaultTest, BodyLimitIsConfigurable) {
   auto config = fast_config(sandbox->base_url(), sandbox->token());
   config.max_body_bytes = 64 * 1024;
   connect(config);
-  sandbox::Fault fault;
+  testkit::Fault fault;
   fault.kind = Kind::Oversized;
   fault.size = 64 * 1024 + 1;
   inject(fault);
@@ -201,7 +201,7 @@ TEST_F(FaultTest, BodyAtTheLimitIsRead) {
   auto config = fast_config(sandbox->base_url(), sandbox->token());
   config.max_body_bytes = 64 * 1024;
   connect(config);
-  sandbox::Fault fault;
+  testkit::Fault fault;
   fault.kind = Kind::Oversized;
   fault.size = 64 * 1024;
   fault.count = 1;
@@ -216,7 +216,7 @@ TEST_F(FaultTest, BodyAtTheLimitIsRead) {
 // --- wrong content type
 
 TEST_F(FaultTest, HtmlErrorPageWith200Is500NamingTheContentType) {
-  sandbox::Fault fault;
+  testkit::Fault fault;
   fault.kind = Kind::ContentType;
   fault.status = 200;
   fault.body = "<!DOCTYPE html><html><body>Maintenance</body></html>";
@@ -233,7 +233,7 @@ TEST_F(FaultTest, HtmlErrorPageWith200Is500NamingTheContentType) {
 }
 
 TEST_F(FaultTest, HtmlErrorPageWith502IsRetriedForGetThenReported) {
-  sandbox::Fault fault;
+  testkit::Fault fault;
   fault.kind = Kind::ContentType;
   fault.status = 502;
   fault.body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
@@ -249,7 +249,7 @@ TEST_F(FaultTest, HtmlErrorPageWith502IsRetriedForGetThenReported) {
 }
 
 TEST_F(FaultTest, HtmlErrorPageWith502OnCreateIsNotRepeated) {
-  sandbox::Fault fault;
+  testkit::Fault fault;
   fault.kind = Kind::ContentType;
   fault.status = 502;
   fault.body = "<html>Bad Gateway</html>";

@@ -24,12 +24,12 @@ const std::string kTlsDir = std::string(ACMCP_TEST_DATA_DIR) + "/tls/";
 
 struct FailureClass {
   std::string name;
-  sandbox::Fault fault;
+  testkit::Fault fault;
 };
 
-sandbox::Fault make(Kind kind, int status = 500, std::map<std::string, std::string> headers = {},
+testkit::Fault make(Kind kind, int status = 500, std::map<std::string, std::string> headers = {},
                     std::string body = R"({"message":"Injected"})") {
-  sandbox::Fault fault;
+  testkit::Fault fault;
   fault.kind = kind;
   fault.count = -1;
   fault.status = status;
@@ -39,9 +39,9 @@ sandbox::Fault make(Kind kind, int status = 500, std::map<std::string, std::stri
 }
 
 std::vector<FailureClass> sandbox_failure_classes() {
-  sandbox::Fault oversized = make(Kind::Oversized);
+  testkit::Fault oversized = make(Kind::Oversized);
   oversized.size = 2 * 1024 * 1024;  // over the 1 MiB ACTIVECAMPAIGN_MAX_BODY_BYTES below
-  sandbox::Fault html_502 = make(Kind::ContentType, 502, {}, "<html>Bad Gateway</html>");
+  testkit::Fault html_502 = make(Kind::ContentType, 502, {}, "<html>Bad Gateway</html>");
   return {
       {"reset", make(Kind::Reset)},
       {"reset after headers", make(Kind::ResetAfterHeaders)},
@@ -127,9 +127,9 @@ class TokenLeak : public ::testing::Test {
     sandbox.reset();
   }
 
-  void arm(const sandbox::Fault& fault) {
-    sandbox->clear_faults();
-    sandbox->add_fault(fault);
+  void arm(const testkit::Fault& fault) {
+    testkit::clear_faults(*sandbox);
+    testkit::add_fault(*sandbox, fault);
   }
 
   // Checks a tools/call answer carries a failed envelope, and keeps its text.

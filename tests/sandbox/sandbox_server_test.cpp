@@ -1,6 +1,7 @@
 // The sandbox over real loopback HTTP: auth, error shapes, paging, faults, the request log, rate
 // limiting, keep-alive, robustness and shutdown.
 #include "sandbox/sandbox_server.hpp"
+#include "testkit/sandbox_faults.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,7 @@ namespace acmcp::sandbox {
 namespace {
 
 using nlohmann::json;
+using testkit::Fault;
 using testing::http_once;
 using testing::HttpReply;
 using testing::HttpTestClient;
@@ -225,7 +227,7 @@ TEST_F(SandboxServerTest, StatusFaultAnswersGivenStatusBodyAndHeadersOnce) {
   fault.status = 503;
   fault.body = R"({"message":"down"})";
   fault.headers = {{"Retry-After", "2"}};
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   auto faulted = get("/api/3/contacts");
   ASSERT_TRUE(faulted);
   EXPECT_EQ(faulted->status, 503);
@@ -239,7 +241,7 @@ TEST_F(SandboxServerTest, FaultMatchesMethodAndPathPrefixOnly) {
   fault.method = "DELETE";
   fault.path_prefix = "/contactLists";
   fault.status = 405;
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   EXPECT_EQ(get("/api/3/contacts/1/contactLists")->status, 200);
   EXPECT_EQ(http_once(server->port(), "DELETE", "/api/3/contactLists/1", server->token())->status,
             405);
@@ -251,9 +253,9 @@ TEST_F(SandboxServerTest, FaultWithCountMinusOneAppliesForeverUntilCleared) {
   Fault fault;
   fault.count = -1;
   fault.status = 500;
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(get("/api/3/users/me")->status, 500);
-  server->clear_faults();
+  testkit::clear_faults(*server);
   EXPECT_EQ(get("/api/3/users/me")->status, 200);
 }
 
@@ -261,7 +263,7 @@ TEST_F(SandboxServerTest, FaultCountTwoAppliesTwice) {
   Fault fault;
   fault.count = 2;
   fault.status = 502;
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   EXPECT_EQ(get("/api/3/users/me")->status, 502);
   EXPECT_EQ(get("/api/3/users/me")->status, 502);
   EXPECT_EQ(get("/api/3/users/me")->status, 200);
@@ -271,7 +273,7 @@ TEST_F(SandboxServerTest, DelayFaultWaitsThenAnswersNormally) {
   Fault fault;
   fault.kind = Fault::Kind::Delay;
   fault.delay = std::chrono::milliseconds(200);
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   auto started = std::chrono::steady_clock::now();
   auto reply = get("/api/3/users/me");
   auto elapsed = std::chrono::steady_clock::now() - started;
@@ -285,7 +287,7 @@ TEST_F(SandboxServerTest, DelayedRequestDoesNotHoldUpOthers) {
   fault.kind = Fault::Kind::Delay;
   fault.path_prefix = "/contacts";
   fault.delay = std::chrono::milliseconds(1500);
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   std::thread slow([&] { get("/api/3/contacts"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto started = std::chrono::steady_clock::now();
@@ -297,7 +299,7 @@ TEST_F(SandboxServerTest, DelayedRequestDoesNotHoldUpOthers) {
 TEST_F(SandboxServerTest, ResetFaultClosesWithoutAnswer) {
   Fault fault;
   fault.kind = Fault::Kind::Reset;
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   EXPECT_FALSE(get("/api/3/contacts"));
   EXPECT_EQ(get("/api/3/contacts")->status, 200);
 }
@@ -305,7 +307,7 @@ TEST_F(SandboxServerTest, ResetFaultClosesWithoutAnswer) {
 TEST_F(SandboxServerTest, NonJsonFaultAnswers200WithNonJsonBody) {
   Fault fault;
   fault.kind = Fault::Kind::NonJson;
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   auto reply = get("/api/3/contacts");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
@@ -316,7 +318,7 @@ TEST_F(SandboxServerTest, NonJsonFaultAnswers200WithNonJsonBody) {
 TEST_F(SandboxServerTest, FaultedRequestsAreLogged) {
   Fault fault;
   fault.kind = Fault::Kind::Reset;
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   get("/api/3/contacts/2");
   auto log = server->requests();
   ASSERT_EQ(log.size(), 1u);
@@ -417,7 +419,7 @@ TEST_F(SandboxServerTest, DestroyingWhileARequestWaitsDoesNotCrash) {
   Fault fault;
   fault.kind = Fault::Kind::Delay;
   fault.delay = std::chrono::milliseconds(2000);
-  server->add_fault(fault);
+  testkit::add_fault(*server, fault);
   std::optional<HttpReply> reply;
   std::thread waiting([&] { reply = get("/api/3/users/me"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));

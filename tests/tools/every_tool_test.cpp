@@ -258,10 +258,10 @@ TEST_P(EveryTool, ReportsAConnectionResetAs500) {
 }
 
 TEST_P(EveryTool, ReportsANonJsonBodyAs500WithTheHttpStatus) {
-  sandbox::Fault fault;
-  fault.kind = sandbox::Fault::Kind::NonJson;
+  testkit::Fault fault;
+  fault.kind = testkit::Fault::Kind::NonJson;
   fault.count = -1;
-  sandbox->add_fault(fault);
+  testkit::add_fault(*sandbox, fault);
   json envelope = call(GetParam().tool, GetParam().valid);
   EXPECT_EQ(envelope["StatusCode"], 500);
   EXPECT_EQ(envelope["OriginalStatusCode"], 200);

@@ -12,6 +12,7 @@
 
 #include "activecampaign/client.hpp"
 #include "sandbox/sandbox_server.hpp"
+#include "testkit/sandbox_faults.hpp"
 #include "support/tool_call.hpp"
 #include "tool_test_support.hpp"
 
@@ -82,22 +83,22 @@ class SandboxTools : public ::testing::Test {
 
   // Answers every request with a connection reset.
   void reset_everything() {
-    sandbox::Fault fault;
-    fault.kind = sandbox::Fault::Kind::Reset;
+    testkit::Fault fault;
+    fault.kind = testkit::Fault::Kind::Reset;
     fault.count = -1;
-    sandbox->add_fault(fault);
+    testkit::add_fault(*sandbox, fault);
   }
 
   void answer(const std::string& method, const std::string& path, int status,
               std::string body = "{}") {
-    sandbox::Fault fault;
-    fault.kind = sandbox::Fault::Kind::Status;
+    testkit::Fault fault;
+    fault.kind = testkit::Fault::Kind::Status;
     fault.method = method;
     fault.path_prefix = path;
     fault.status = status;
     fault.body = std::move(body);
     fault.count = -1;
-    sandbox->add_fault(fault);
+    testkit::add_fault(*sandbox, fault);
   }
 
   json store(const std::string& method, const std::string& path, Query query = {}) {
