@@ -184,6 +184,17 @@ struct InFlightCall {
 
 std::span<const std::string_view> supported_protocol_versions() { return kSupportedVersions; }
 
+json call_tool_result(const ToolResult& result) {
+  // Invalid UTF-8 from upstream becomes U+FFFD, as the transports write the rest of a message.
+  std::string text = util::compact_json(result.envelope, json::error_handler_t::replace);
+  json structured = util::raw_json(text);
+  json content = json::array({{{"type", "text"}, {"text", std::move(text)}}});
+  if (!result.note.empty()) content.push_back({{"type", "text"}, {"text", result.note}});
+  return {{"content", std::move(content)},
+          {"structuredContent", std::move(structured)},
+          {"isError", result.is_error}};
+}
+
 struct Session::State {
   asio::any_io_executor executor;
   ToolProvider& tools;
@@ -531,16 +542,17 @@ asio::awaitable<void> run_tool_call(std::shared_ptr<Session> keep_alive, ToolPro
                                     ToolCallContext context,
                                     std::shared_ptr<RequestChannel> channel) {
   const auto context_caller = context.caller;
-  json result;
+  json response;
   try {
-    result = co_await tools.call_tool(name, std::move(arguments), std::move(context));
+    const ToolResult result =
+        co_await tools.call_tool(name, std::move(arguments), std::move(context));
+    response = make_result(id, call_tool_result(result));
   } catch (const std::exception& e) {
     if (channel->closed()) co_return;  // cancelled: nobody is waiting for an answer
     const util::LogCallerScope log_as(context_caller);
     spdlog::error("tool {} failed unexpectedly: {}", name, e.what());
-    result = internal_tool_failure(name, e.what());
+    response = make_result(id, internal_tool_failure(name, e.what()));
   }
-  const json response = make_result(id, std::move(result));
   channel->finish(&response);
   (void)keep_alive;
 }

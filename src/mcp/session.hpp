@@ -52,6 +52,11 @@ struct Reply {
   std::function<void(std::string_view json_text)> send_text = {};
 };
 
+// The CallToolResult answering a tools/call: {content: [{type: text, text: <the envelope as
+// compact JSON>}, <the note, if any>], structuredContent: <the envelope>, isError}. The envelope
+// is serialised once, here; structuredContent carries that same text.
+nlohmann::json call_tool_result(const ToolResult& result);
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // `session_sink` receives messages not tied to a request (notifications/message log records).

@@ -19,6 +19,18 @@ struct ToolCallContext {
   std::function<void(double progress, double total, const std::string& message)> progress;
 };
 
+// What a tool call produced. Kept as values rather than as the CallToolResult's JSON, so that
+// whoever counts outcomes reads fields and the envelope is serialised once, when the response is
+// written (call_tool_result in session.hpp).
+struct ToolResult {
+  // {<data>, OriginalStatusCode, StatusCode, ErrorMessage}: the structuredContent, and as compact
+  // JSON the first text block.
+  nlohmann::json envelope;
+  int status_code = 0;  // the envelope's StatusCode
+  bool is_error = false;
+  std::string note;  // a second text block, e.g. where a cut page continues; "" for none
+};
+
 class ToolProvider {
  public:
   virtual ~ToolProvider() = default;
@@ -35,11 +47,10 @@ class ToolProvider {
   // Why a tool that exists is not served (a setting hides it), as a sentence for the caller's
   // error; "" when the name is simply unknown.
   virtual std::string unavailable_reason(std::string_view) const { return {}; }
-  // Returns a CallToolResult: {content: [{type: text, text}], structuredContent, isError}.
-  // Never throws for bad arguments or upstream failures (those are envelopes).
-  virtual boost::asio::awaitable<nlohmann::json> call_tool(std::string name,
-                                                           nlohmann::json arguments,
-                                                           ToolCallContext context) = 0;
+  // Only called for a name has_tool accepts. Never throws for bad arguments or upstream
+  // failures (those are envelopes).
+  virtual boost::asio::awaitable<ToolResult> call_tool(std::string name, nlohmann::json arguments,
+                                                       ToolCallContext context) = 0;
 };
 
 }  // namespace acmcp::mcp
