@@ -96,24 +96,6 @@ class RequestChannel {
     if (!closed_ && reply_.send) reply_.send(message);
   }
 
-  bool takes_text() const { return static_cast<bool>(reply_.send_text); }
-
-  void send_text(std::string_view text) {
-    std::lock_guard lock(mutex_);
-    if (!closed_ && reply_.send_text) reply_.send_text(text);
-  }
-
-  // finish() with a response already serialised; only when takes_text().
-  void finish_text(std::string_view response) {
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_) return;
-      closed_ = true;
-      reply_.send_text(response);
-    }
-    if (reply_.close) reply_.close();
-  }
-
   // Sends `response` (if any and if still open), then closes. Later calls do nothing.
   void finish(const json* response = nullptr) {
     {
@@ -336,9 +318,6 @@ void Session::receive_message(const json& message, Reply reply) {
   // Nothing a client sends may take the process down: a bug in dispatch becomes -32603.
   auto channel = std::make_shared<RequestChannel>(std::move(reply));
   Reply guarded{[channel](const json& m) { channel->send(m); }, [channel] { channel->finish(); }};
-  if (channel->takes_text()) {
-    guarded.send_text = [channel](std::string_view text) { channel->send_text(text); };
-  }
   try {
     if (message.is_array()) {
       dispatcher.handle_batch(message, std::move(guarded));
@@ -477,16 +456,9 @@ void Dispatcher::handle(const json& message, Reply reply) {
                 "Invalid Request: the session is not initialized; send initialize first");
   }
   if (method == "tools/list") {
-    if (channel->takes_text()) {
-      // Keys in the order json::dump() writes them, so both paths send the same bytes.
-      const auto tools = state_.tools.tool_definitions_text();
-      std::string response =
-          R"({"id":)" + util::compact_json(id) + R"(,"jsonrpc":"2.0","result":{"tools":)";
-      response.reserve(response.size() + tools->size() + 2);
-      response.append(*tools).append("}}");
-      return channel->finish_text(response);
-    }
-    const json response = make_result(id, {{"tools", state_.tools.tool_definitions()}});
+    // The definitions as text made once, rather than a copy of the whole tree per request.
+    const json response =
+        make_result(id, {{"tools", util::raw_json(*state_.tools.tool_definitions_text())}});
     return channel->finish(&response);
   }
   if (method == "tools/call") {

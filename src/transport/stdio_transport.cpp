@@ -66,14 +66,6 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
     write_line(line);
   }
 
-  // `text` is one message of compact JSON (no line break inside).
-  void write_text(std::string_view text) {
-    std::string line;
-    line.reserve(text.size() + 1);
-    line.append(text).push_back('\n');
-    write_line(line);
-  }
-
   void write_line(const std::string& line) {
     bool broke = false;
     {
@@ -156,8 +148,7 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
 
   mcp::Reply reply() {
     auto self = shared_from_this();
-    return mcp::Reply{[self](const json& message) { self->write(message); }, [] {},
-                      [self](std::string_view text) { self->write_text(text); }};
+    return mcp::Reply{[self](const json& message) { self->write(message); }, [] {}};
   }
 
   static bool blank(const std::string& line) {
