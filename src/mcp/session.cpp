@@ -556,19 +556,8 @@ void Dispatcher::start_tool_call(const json& id, const json& params,
   const json meta = params.value("_meta", json::object());
   if (meta.is_object() && meta.contains("progressToken") &&
       valid_progress_token(meta["progressToken"])) {
-    struct ProgressState {
-      std::mutex mutex;
-      std::optional<double> last;
-    };
-    auto progress_state = std::make_shared<ProgressState>();
-    context.progress = [channel, token = meta["progressToken"], progress_state](
-                           double progress, double total, const std::string& text) {
-      {
-        // The protocol requires progress to increase; drop reports that do not.
-        std::lock_guard lock(progress_state->mutex);
-        if (progress_state->last && progress <= *progress_state->last) return;
-        progress_state->last = progress;
-      }
+    context.progress = [channel, token = meta["progressToken"]](double progress, double total,
+                                                                const std::string& text) {
       json notification_params = {{"progressToken", token}, {"progress", progress}};
       if (total > 0) notification_params["total"] = total;
       if (!text.empty()) notification_params["message"] = text;

@@ -14,8 +14,9 @@ struct ToolCallContext {
   // Which session calls: each gets its turn at the upstream's rate limit.
   std::uint64_t caller = 0;
   // Reports progress (only set when the client sent a progressToken); safe from any thread.
-  // total <= 0 means unknown and an empty message is omitted; a progress value that does not
-  // increase is dropped, as the protocol requires.
+  // total <= 0 means unknown and an empty message is omitted. The protocol requires each value
+  // to be larger than the one before; the provider keeps them so, as only it knows which of its
+  // reports come in what order.
   std::function<void(double progress, double total, const std::string& message)> progress;
 };
 
