@@ -121,8 +121,8 @@ class DeferredTools final : public mcp::ToolProvider {
   }
   // Its thread logs through the client log sink, so it must finish before the transport goes.
   void wait() const { built_.wait(); }
-  asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
-                                            mcp::ToolCallContext context) override {
+  asio::awaitable<mcp::ToolResult> call_tool(std::string name, nlohmann::json arguments,
+                                             mcp::ToolCallContext context) override {
     return registry().call_tool(std::move(name), std::move(arguments), std::move(context));
   }
 

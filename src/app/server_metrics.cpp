@@ -87,22 +87,16 @@ boost::asio::awaitable<ac::Response> MeteredUpstream::send(ac::Request request,
   co_return response;
 }
 
-boost::asio::awaitable<nlohmann::json> MeteredTools::call_tool(std::string name,
-                                                               nlohmann::json arguments,
-                                                               mcp::ToolCallContext context) {
+boost::asio::awaitable<mcp::ToolResult> MeteredTools::call_tool(std::string name,
+                                                                nlohmann::json arguments,
+                                                                mcp::ToolCallContext context) {
   const auto start = Clock::now();
   const std::string tool = inner_.has_tool(name) ? name : "unknown";
-  nlohmann::json result =
+  mcp::ToolResult result =
       co_await inner_.call_tool(std::move(name), std::move(arguments), std::move(context));
-  std::string status = "none";
-  if (const auto it = result.find("structuredContent"); it != result.end() && it->is_object() &&
-                                                        it->contains("StatusCode") &&
-                                                        (*it)["StatusCode"].is_number_integer()) {
-    status = std::to_string((*it)["StatusCode"].get<int>());
-  }
-  const bool is_error = result.value("isError", false);
-  metrics_.registry().increment(
-      kToolCalls, {{"tool", tool}, {"status", status}, {"is_error", is_error ? "true" : "false"}});
+  metrics_.registry().increment(kToolCalls, {{"tool", tool},
+                                             {"status", std::to_string(result.status_code)},
+                                             {"is_error", result.is_error ? "true" : "false"}});
   metrics_.registry().observe(kToolDuration, {{"tool", tool}}, seconds_since(start));
   co_return result;
 }

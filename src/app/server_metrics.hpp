@@ -52,8 +52,8 @@ class MeteredTools final : public mcp::ToolProvider {
   std::string unavailable_reason(std::string_view name) const override {
     return inner_.unavailable_reason(name);
   }
-  boost::asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
-                                                   mcp::ToolCallContext context) override;
+  boost::asio::awaitable<mcp::ToolResult> call_tool(std::string name, nlohmann::json arguments,
+                                                    mcp::ToolCallContext context) override;
 
  private:
   mcp::ToolProvider& inner_;

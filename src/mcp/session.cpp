@@ -96,24 +96,6 @@ class RequestChannel {
     if (!closed_ && reply_.send) reply_.send(message);
   }
 
-  bool takes_text() const { return static_cast<bool>(reply_.send_text); }
-
-  void send_text(std::string_view text) {
-    std::lock_guard lock(mutex_);
-    if (!closed_ && reply_.send_text) reply_.send_text(text);
-  }
-
-  // finish() with a response already serialised; only when takes_text().
-  void finish_text(std::string_view response) {
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_) return;
-      closed_ = true;
-      reply_.send_text(response);
-    }
-    if (reply_.close) reply_.close();
-  }
-
   // Sends `response` (if any and if still open), then closes. Later calls do nothing.
   void finish(const json* response = nullptr) {
     {
@@ -183,6 +165,17 @@ struct InFlightCall {
 }  // namespace
 
 std::span<const std::string_view> supported_protocol_versions() { return kSupportedVersions; }
+
+json call_tool_result(const ToolResult& result) {
+  // Invalid UTF-8 from upstream becomes U+FFFD, as the transports write the rest of a message.
+  std::string text = util::compact_json(result.envelope, json::error_handler_t::replace);
+  json structured = util::raw_json(text);
+  json content = json::array({{{"type", "text"}, {"text", std::move(text)}}});
+  if (!result.note.empty()) content.push_back({{"type", "text"}, {"text", result.note}});
+  return {{"content", std::move(content)},
+          {"structuredContent", std::move(structured)},
+          {"isError", result.is_error}};
+}
 
 struct Session::State {
   asio::any_io_executor executor;
@@ -325,9 +318,6 @@ void Session::receive_message(const json& message, Reply reply) {
   // Nothing a client sends may take the process down: a bug in dispatch becomes -32603.
   auto channel = std::make_shared<RequestChannel>(std::move(reply));
   Reply guarded{[channel](const json& m) { channel->send(m); }, [channel] { channel->finish(); }};
-  if (channel->takes_text()) {
-    guarded.send_text = [channel](std::string_view text) { channel->send_text(text); };
-  }
   try {
     if (message.is_array()) {
       dispatcher.handle_batch(message, std::move(guarded));
@@ -466,16 +456,9 @@ void Dispatcher::handle(const json& message, Reply reply) {
                 "Invalid Request: the session is not initialized; send initialize first");
   }
   if (method == "tools/list") {
-    if (channel->takes_text()) {
-      // Keys in the order json::dump() writes them, so both paths send the same bytes.
-      const auto tools = state_.tools.tool_definitions_text();
-      std::string response =
-          R"({"id":)" + util::compact_json(id) + R"(,"jsonrpc":"2.0","result":{"tools":)";
-      response.reserve(response.size() + tools->size() + 2);
-      response.append(*tools).append("}}");
-      return channel->finish_text(response);
-    }
-    const json response = make_result(id, {{"tools", state_.tools.tool_definitions()}});
+    // The definitions as text made once, rather than a copy of the whole tree per request.
+    const json response =
+        make_result(id, {{"tools", util::raw_json(*state_.tools.tool_definitions_text())}});
     return channel->finish(&response);
   }
   if (method == "tools/call") {
@@ -531,16 +514,17 @@ asio::awaitable<void> run_tool_call(std::shared_ptr<Session> keep_alive, ToolPro
                                     ToolCallContext context,
                                     std::shared_ptr<RequestChannel> channel) {
   const auto context_caller = context.caller;
-  json result;
+  json response;
   try {
-    result = co_await tools.call_tool(name, std::move(arguments), std::move(context));
+    const ToolResult result =
+        co_await tools.call_tool(name, std::move(arguments), std::move(context));
+    response = make_result(id, call_tool_result(result));
   } catch (const std::exception& e) {
     if (channel->closed()) co_return;  // cancelled: nobody is waiting for an answer
     const util::LogCallerScope log_as(context_caller);
     spdlog::error("tool {} failed unexpectedly: {}", name, e.what());
-    result = internal_tool_failure(name, e.what());
+    response = make_result(id, internal_tool_failure(name, e.what()));
   }
-  const json response = make_result(id, std::move(result));
   channel->finish(&response);
   (void)keep_alive;
 }
@@ -572,19 +556,8 @@ void Dispatcher::start_tool_call(const json& id, const json& params,
   const json meta = params.value("_meta", json::object());
   if (meta.is_object() && meta.contains("progressToken") &&
       valid_progress_token(meta["progressToken"])) {
-    struct ProgressState {
-      std::mutex mutex;
-      std::optional<double> last;
-    };
-    auto progress_state = std::make_shared<ProgressState>();
-    context.progress = [channel, token = meta["progressToken"], progress_state](
-                           double progress, double total, const std::string& text) {
-      {
-        // The protocol requires progress to increase; drop reports that do not.
-        std::lock_guard lock(progress_state->mutex);
-        if (progress_state->last && progress <= *progress_state->last) return;
-        progress_state->last = progress;
-      }
+    context.progress = [channel, token = meta["progressToken"]](double progress, double total,
+                                                                const std::string& text) {
       json notification_params = {{"progressToken", token}, {"progress", progress}};
       if (total > 0) notification_params["total"] = total;
       if (!text.empty()) notification_params["message"] = text;

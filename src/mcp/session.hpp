@@ -43,14 +43,18 @@ using MessageSink = std::function<void(const nlohmann::json& message)>;
 
 // Where the messages caused by one input go. `send` carries request-scoped messages (progress
 // notifications, then the response); `close` is called exactly once, when nothing more will be
-// sent for that input. Both may be called from any thread.
+// sent for that input. Both may be called from any thread. A message may hold parts serialised
+// already (util::raw_json: tools/list's large answer, a tool's envelope), which a transport
+// writes as they are.
 struct Reply {
   MessageSink send;
   std::function<void()> close;
-  // Optional: takes a message that is already compact JSON text (tools/list's large, unchanging
-  // answer). Without it such a message goes through `send` as a json value.
-  std::function<void(std::string_view json_text)> send_text = {};
 };
+
+// The CallToolResult answering a tools/call: {content: [{type: text, text: <the envelope as
+// compact JSON>}, <the note, if any>], structuredContent: <the envelope>, isError}. The envelope
+// is serialised once, here; structuredContent carries that same text.
+nlohmann::json call_tool_result(const ToolResult& result);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:

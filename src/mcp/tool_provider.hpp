@@ -14,9 +14,22 @@ struct ToolCallContext {
   // Which session calls: each gets its turn at the upstream's rate limit.
   std::uint64_t caller = 0;
   // Reports progress (only set when the client sent a progressToken); safe from any thread.
-  // total <= 0 means unknown and an empty message is omitted; a progress value that does not
-  // increase is dropped, as the protocol requires.
+  // total <= 0 means unknown and an empty message is omitted. The protocol requires each value
+  // to be larger than the one before; the provider keeps them so, as only it knows which of its
+  // reports come in what order.
   std::function<void(double progress, double total, const std::string& message)> progress;
+};
+
+// What a tool call produced. Kept as values rather than as the CallToolResult's JSON, so that
+// whoever counts outcomes reads fields and the envelope is serialised once, when the response is
+// written (call_tool_result in session.hpp).
+struct ToolResult {
+  // {<data>, OriginalStatusCode, StatusCode, ErrorMessage}: the structuredContent, and as compact
+  // JSON the first text block.
+  nlohmann::json envelope;
+  int status_code = 0;  // the envelope's StatusCode
+  bool is_error = false;
+  std::string note;  // a second text block, e.g. where a cut page continues; "" for none
 };
 
 class ToolProvider {
@@ -35,11 +48,10 @@ class ToolProvider {
   // Why a tool that exists is not served (a setting hides it), as a sentence for the caller's
   // error; "" when the name is simply unknown.
   virtual std::string unavailable_reason(std::string_view) const { return {}; }
-  // Returns a CallToolResult: {content: [{type: text, text}], structuredContent, isError}.
-  // Never throws for bad arguments or upstream failures (those are envelopes).
-  virtual boost::asio::awaitable<nlohmann::json> call_tool(std::string name,
-                                                           nlohmann::json arguments,
-                                                           ToolCallContext context) = 0;
+  // Only called for a name has_tool accepts. Never throws for bad arguments or upstream
+  // failures (those are envelopes).
+  virtual boost::asio::awaitable<ToolResult> call_tool(std::string name, nlohmann::json arguments,
+                                                       ToolCallContext context) = 0;
 };
 
 }  // namespace acmcp::mcp

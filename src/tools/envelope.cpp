@@ -1,8 +1,6 @@
 // Builds envelopes and turns upstream failures into sentences a person or a model can act on.
 #include "tools/envelope.hpp"
 
-#include "util/compact_json.hpp"
-
 #include <string>
 #include <vector>
 
@@ -146,15 +144,12 @@ Envelope invalid_input(const std::string& title, const std::string& data_key,
   return envelope;
 }
 
-json call_tool_result(Envelope envelope) {
-  const bool failed = !envelope.error_message.empty();
-  json structured = std::move(envelope).to_json();  // the data can be a large record: moved
-  return json{
-      {"content", json::array({json{
-                      {"type", "text"},
-                      {"text", util::compact_json(structured, json::error_handler_t::replace)}}})},
-      {"structuredContent", std::move(structured)},
-      {"isError", failed}};
+mcp::ToolResult tool_result(Envelope envelope) {
+  mcp::ToolResult result;
+  result.status_code = envelope.status_code;
+  result.is_error = !envelope.error_message.empty();
+  result.envelope = std::move(envelope).to_json();  // the data can be a large record: moved
+  return result;
 }
 
 }  // namespace acmcp::tools

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "activecampaign/upstream.hpp"
+#include "mcp/tool_provider.hpp"
 
 namespace acmcp::tools {
 
@@ -47,7 +48,7 @@ void apply_response(Envelope& envelope, const OperationLabel& label, const ac::R
 Envelope invalid_input(const std::string& title, const std::string& data_key,
                        const nlohmann::json& empty_data, const std::string& message);
 
-// MCP CallToolResult carrying the envelope as structuredContent and as one text block.
-nlohmann::json call_tool_result(Envelope envelope);  // pass an rvalue to move the data
+// The result of a tool call that produced `envelope`; isError when it carries an ErrorMessage.
+mcp::ToolResult tool_result(Envelope envelope);  // pass an rvalue to move the data
 
 }  // namespace acmcp::tools

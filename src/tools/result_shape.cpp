@@ -43,6 +43,10 @@ void mark_more(json& data) {
   }
 }
 
+std::size_t text_size(const json& value) {
+  return util::compact_json(value, json::error_handler_t::replace).size();
+}
+
 }  // namespace
 
 void compact_records(json& value) {
@@ -60,28 +64,35 @@ void compact_records(json& value) {
   }
 }
 
-std::size_t cut_page(json& result, std::size_t max_chars, std::uint64_t offset,
+std::size_t cut_page(mcp::ToolResult& result, std::size_t max_chars, std::uint64_t offset,
                      const std::string& records_key) {
-  json& text = result["content"][0]["text"];
-  if (max_chars == 0 || text.get_ref<const std::string&>().size() <= max_chars) return 0;
-  json& structured = result["structuredContent"];
+  if (max_chars == 0) return 0;
+  json& envelope = result.envelope;
   json* data = nullptr;
-  for (auto& [key, value] : structured.items()) {
+  for (auto& [key, value] : envelope.items()) {
     if (key != "OriginalStatusCode" && key != "StatusCode" && key != "ErrorMessage") data = &value;
   }
   json* records = data ? page_records(*data, records_key) : nullptr;
   if (records == nullptr || records->size() < 2) return 0;  // a single record is never cut
   const std::size_t count = records->size();
+  // The envelope's text is the records' texts, comma-separated, inside the text of the rest:
+  // measured in those parts, which a cut needs anyway.
   std::vector<std::size_t> sizes;
   sizes.reserve(count);
+  std::size_t records_length = count - 1;
   for (const auto& record : *records) {
-    sizes.push_back(util::compact_json(record, json::error_handler_t::replace).size());
+    sizes.push_back(text_size(record));
+    records_length += sizes.back();
   }
-  // The envelope around the records, as it reads once the page says that more follow.
   json all_records = std::move(*records);
   *records = json::array();
+  if (text_size(envelope) + records_length <= max_chars) {
+    *records = std::move(all_records);
+    return 0;
+  }
+  // The envelope around the records, as it reads once the page says that more follow.
   mark_more(*data);
-  const std::size_t rest = util::compact_json(structured, json::error_handler_t::replace).size();
+  const std::size_t rest = text_size(envelope);
   std::size_t kept = 0;
   std::size_t length = rest;
   while (kept < count && length + sizes[kept] + (kept > 0 ? 1 : 0) <= max_chars) {
@@ -93,14 +104,11 @@ std::size_t cut_page(json& result, std::size_t max_chars, std::uint64_t offset,
   kept = std::clamp<std::size_t>(kept, 1, count - 1);
   all_records.erase(all_records.begin() + static_cast<std::ptrdiff_t>(kept), all_records.end());
   *page_records(*data, records_key) = std::move(all_records);
-  text = util::compact_json(structured, json::error_handler_t::replace);
-  result["content"].push_back(
-      {{"type", "text"},
-       {"text", "This page was cut to fit " + std::to_string(max_chars) +
-                    " characters (max_result_chars): " + std::to_string(kept) + " of the " +
-                    std::to_string(count) + " records of this page are shown. " +
-                    "Continue with Offset " + std::to_string(offset + kept) +
-                    " (or ask for a smaller Limit)."}});
+  result.note = "This page was cut to fit " + std::to_string(max_chars) +
+                " characters (max_result_chars): " + std::to_string(kept) + " of the " +
+                std::to_string(count) + " records of this page are shown. " +
+                "Continue with Offset " + std::to_string(offset + kept) +
+                " (or ask for a smaller Limit).";
   return kept;
 }
 

@@ -419,22 +419,17 @@ std::string ToolRegistry::unavailable_reason(std::string_view name) const {
   return found == impl_->hidden.end() ? std::string() : found->second;
 }
 
-boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json arguments,
-                                                     mcp::ToolCallContext call) {
+boost::asio::awaitable<mcp::ToolResult> ToolRegistry::call_tool(std::string name, json arguments,
+                                                                mcp::ToolCallContext call) {
   const auto caller = call.caller;
-  auto found = impl_->index.find(name);
-  if (found == impl_->index.end()) {
-    co_return json{
-        {"content", json::array({json{{"type", "text"}, {"text", "Unknown tool: " + name}}})},
-        {"isError", true}};
-  }
-  const ToolSpec& spec = impl_->tools[found->second];
+  // The caller asked has_tool first; at() turns a call that did not into an exception.
+  const ToolSpec& spec = impl_->tools[impl_->index.at(name)];
   Envelope envelope;
   try {
     if (arguments.is_null()) arguments = json::object();
     if (arguments.is_object()) schema::apply_defaults(spec.input_schema, arguments);
     if (auto error = schema::coerce_and_validate(spec.input_schema, arguments)) {
-      co_return call_tool_result(
+      co_return tool_result(
           invalid_input(spec.title, spec.data_key, spec.empty_data, error->message));
     }
     // Every step and every upstream wait of this call gets a larger progress value.
@@ -464,7 +459,7 @@ boost::asio::awaitable<json> ToolRegistry::call_tool(std::string name, json argu
     envelope.error_message = spec.title + " failed: internal error (" + error.what() + ").";
   }
   if (!impl_->settings.full_results) compact_records(envelope.data);
-  json result = call_tool_result(std::move(envelope));
+  mcp::ToolResult result = tool_result(std::move(envelope));
   if (spec.paged) {
     // Validated and coerced by now: a whole number >= 0 when given.
     const auto offset = arguments.is_object() ? arguments.find("Offset") : arguments.end();

@@ -38,8 +38,8 @@ class ToolRegistry final : public mcp::ToolProvider {
   std::shared_ptr<const std::string> tool_definitions_text() const override;  // made once
   bool has_tool(std::string_view name) const override;
   std::string unavailable_reason(std::string_view name) const override;
-  boost::asio::awaitable<nlohmann::json> call_tool(std::string name, nlohmann::json arguments,
-                                                   mcp::ToolCallContext context) override;
+  boost::asio::awaitable<mcp::ToolResult> call_tool(std::string name, nlohmann::json arguments,
+                                                    mcp::ToolCallContext context) override;
 
  private:
   struct Impl;

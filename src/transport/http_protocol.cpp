@@ -110,8 +110,6 @@ std::string new_session_id() {
   return id;
 }
 
-json preserialized(std::string_view json_text) { return util::raw_json(json_text); }
-
 std::string to_wire(const json& message) {
   return util::compact_json(message, json::error_handler_t::replace);
 }

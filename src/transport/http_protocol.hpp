@@ -37,11 +37,8 @@ std::string sse_comment(std::string_view text);
 // as the specification requires). Throws std::runtime_error if the random source fails.
 std::string new_session_id();
 
-// JSON text for the wire; invalid UTF-8 in strings is replaced rather than thrown.
+// JSON text for the wire; invalid UTF-8 in strings is replaced rather than thrown, and parts
+// serialised already (util::raw_json) are written as they are.
 std::string to_wire(const nlohmann::json& message);
-
-// A message that is already compact JSON text (tools/list's large, unchanging answer) travels
-// through outboxes as a util::raw_json value; to_wire and sse_event write its bytes as they are.
-nlohmann::json preserialized(std::string_view json_text);
 
 }  // namespace acmcp::transport

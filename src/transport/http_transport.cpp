@@ -551,8 +551,7 @@ asio::awaitable<bool> handle_post(Impl& impl, std::shared_ptr<Connection> connec
   record->add_request(outbox);
   record->receive(
       message,
-      mcp::Reply{[outbox](const json& m) { outbox->push(m); }, [outbox] { outbox->close(); },
-                 [outbox](std::string_view text) { outbox->push(preserialized(text)); }});
+      mcp::Reply{[outbox](const json& m) { outbox->push(m); }, [outbox] { outbox->close(); }});
   if (!throwaway && is_initialize_request(message)) {
     if (record->session()->protocol_version()) {
       impl.sessions.insert(record);

@@ -1,7 +1,10 @@
 // Stdio transport: a reader thread splits the input into lines and posts them, in order, to one
-// strand that feeds the session; writes are serialized under a mutex and flushed per message.
-// The reader stops reading while a line's worth of input waits for the strand (back-pressure),
-// so however fast input arrives, memory stays within a few times the line limit.
+// strand that feeds the session; any thread queues its messages as lines, and one writer thread
+// writes them, so a client slow to read its end of stdout stalls that thread and never the few
+// worker threads every session's calls run on. The reader stops reading while a line's worth of
+// input waits for the strand, or while the queued output exceeds the line limit (back-pressure),
+// so however fast input arrives and however slowly output leaves, memory stays within a few times
+// the line limit plus what in-flight calls answer.
 #include "transport/stdio_transport.hpp"
 
 #include <poll.h>
@@ -16,6 +19,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -34,16 +38,20 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
   bool finished = false;     // strand only
   std::shared_ptr<mcp::Session> session;  // strand only
 
-  std::mutex write_mutex;
-  bool output_broken = false;
-
   int wake_pipe[2] = {-1, -1};
   std::thread reader;
+  std::thread writer;
 
+  // One mutex for both directions, so the reader can wait on the output's backlog as well.
   std::mutex backlog_mutex;
-  std::condition_variable backlog_changed;
-  std::size_t backlog_bytes = 0;  // of lines posted to the strand and not yet handled
+  std::condition_variable backlog_changed;  // the reader waits on it
+  std::size_t backlog_bytes = 0;            // of lines posted to the strand and not yet handled
   bool reader_stopping = false;
+  std::condition_variable output_queued;  // the writer waits on it
+  std::deque<std::string> output;         // lines not yet written, in order
+  std::size_t output_bytes = 0;           // in `output` and in the writer's hands
+  bool output_closing = false;            // write what is queued, then stop
+  bool output_broken = false;
 
   Impl(asio::any_io_executor executor, StdioOptions opts)
       : options(std::move(opts)),
@@ -58,44 +66,78 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // Serialised on the calling thread, which has the message at hand; only the write is queued.
   void write(const json& message) {
     std::string line;
     line.reserve(256);
     util::append_compact_json(line, message, json::error_handler_t::replace);
     line.push_back('\n');
-    write_line(line);
-  }
-
-  // `text` is one message of compact JSON (no line break inside).
-  void write_text(std::string_view text) {
-    std::string line;
-    line.reserve(text.size() + 1);
-    line.append(text).push_back('\n');
-    write_line(line);
-  }
-
-  void write_line(const std::string& line) {
-    bool broke = false;
     {
-      std::lock_guard lock(write_mutex);
-      if (output_broken) return;
-      const char* data = line.data();
-      std::size_t left = line.size();
-      while (left > 0) {
-        const ssize_t n = ::write(options.output_fd, data, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-          output_broken = broke = true;
+      std::lock_guard lock(backlog_mutex);
+      if (output_closing || output_broken) return;
+      output_bytes += line.size();
+      output.push_back(std::move(line));
+    }
+    output_queued.notify_one();
+  }
+
+  // The writer thread: writes queued lines in order until close_output() and an empty queue.
+  void write_loop() {
+    for (;;) {
+      std::deque<std::string> lines;
+      {
+        std::unique_lock lock(backlog_mutex);
+        output_queued.wait(lock, [&] { return output_closing || !output.empty(); });
+        if (output.empty()) return;
+        lines.swap(output);
+      }
+      std::size_t written = 0;
+      bool broke = false;
+      for (const auto& line : lines) {
+        if (!write_all(line)) {
+          broke = true;
           break;
         }
-        data += n;
-        left -= static_cast<std::size_t>(n);
+        written += line.size();
+      }
+      {
+        std::lock_guard lock(backlog_mutex);
+        output_bytes -= written;
+        if (broke) {
+          output_broken = true;
+          output.clear();
+          output_bytes = 0;
+        }
+      }
+      backlog_changed.notify_all();
+      if (broke) {
+        spdlog::warn("stdout is closed; stopping");
+        finish();
+        return;
       }
     }
-    if (broke) {
-      spdlog::warn("stdout is closed; stopping");
-      finish();
+  }
+
+  bool write_all(const std::string& line) const {
+    const char* data = line.data();
+    std::size_t left = line.size();
+    while (left > 0) {
+      const ssize_t n = ::write(options.output_fd, data, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      data += n;
+      left -= static_cast<std::size_t>(n);
     }
+    return true;
+  }
+
+  // Lets the writer finish what is queued and stop; later messages are dropped.
+  void close_output() {
+    {
+      std::lock_guard lock(backlog_mutex);
+      output_closing = true;
+    }
+    output_queued.notify_one();
   }
 
   // Ends the input side: later lines are dropped and run() moves on to draining.
@@ -125,8 +167,9 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
     {
       std::unique_lock lock(backlog_mutex);
       backlog_changed.wait(lock, [&] {
-        return reader_stopping || backlog_bytes == 0 ||
-               backlog_bytes + size <= options.max_message_bytes;
+        return reader_stopping ||
+               ((backlog_bytes == 0 || backlog_bytes + size <= options.max_message_bytes) &&
+                output_bytes <= options.max_message_bytes);
       });
       if (reader_stopping) return;
       backlog_bytes += size;
@@ -156,8 +199,7 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
 
   mcp::Reply reply() {
     auto self = shared_from_this();
-    return mcp::Reply{[self](const json& message) { self->write(message); }, [] {},
-                      [self](std::string_view text) { self->write_text(text); }};
+    return mcp::Reply{[self](const json& message) { self->write(message); }, [] {}};
   }
 
   static bool blank(const std::string& line) {
@@ -218,13 +260,17 @@ struct StdioTransport::Impl : std::enable_shared_from_this<Impl> {
 };
 
 StdioTransport::StdioTransport(asio::any_io_executor executor, StdioOptions options)
-    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {}
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {
+  impl_->writer = std::thread([impl = impl_.get()] { impl->write_loop(); });
+}
 
 StdioTransport::~StdioTransport() {
   if (impl_->reader.joinable()) {
     impl_->wake_reader();
     impl_->reader.join();
   }
+  impl_->close_output();
+  impl_->writer.join();
 }
 
 void StdioTransport::write(const json& message) { impl_->write(message); }

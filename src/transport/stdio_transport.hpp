@@ -22,11 +22,13 @@ struct StdioOptions {
 class StdioTransport {
  public:
   StdioTransport(boost::asio::any_io_executor executor, StdioOptions options = {});
+  // Waits until the queued messages are written (or the output fails).
   ~StdioTransport();
   StdioTransport(const StdioTransport&) = delete;
   StdioTransport& operator=(const StdioTransport&) = delete;
 
-  // Writes one message as a line; safe from any thread, messages never interleave.
+  // Queues one message as a line for the writer thread; safe from any thread, never waits for
+  // the output, and messages never interleave.
   void write(const nlohmann::json& message);
 
   // Feeds input lines to `session` in order until end of input or stop(), then lets in-flight

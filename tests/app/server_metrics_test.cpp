@@ -24,15 +24,15 @@ T run(boost::asio::awaitable<T> work) {
   return future.get();
 }
 
-// Answers with a fixed envelope, or without structuredContent for "bare".
+// Answers with a fixed status: -1 for "invalid", else 200.
 class FixedTools final : public mcp::ToolProvider {
  public:
   const json& tool_definitions() const override { return definitions_; }
   bool has_tool(std::string_view name) const override { return name != "missing"; }
-  boost::asio::awaitable<json> call_tool(std::string name, json, mcp::ToolCallContext) override {
-    if (name == "bare") co_return json{{"content", json::array()}, {"isError", true}};
+  boost::asio::awaitable<mcp::ToolResult> call_tool(std::string name, json,
+                                                    mcp::ToolCallContext) override {
     const int status = name == "invalid" ? -1 : 200;
-    co_return json{{"structuredContent", {{"StatusCode", status}}}, {"isError", status != 200}};
+    co_return mcp::ToolResult{{{"StatusCode", status}}, status, status != 200, ""};
   }
 
  private:
@@ -109,14 +109,6 @@ TEST(MeteredTools, CountsCallsByToolStatusAndIsError) {
       text,
       HasSubstr("acmcp_tool_calls_total{tool=\"invalid\",status=\"-1\",is_error=\"true\"} 1"));
   EXPECT_THAT(text, HasSubstr("acmcp_tool_call_duration_seconds_count{tool=\"ok\"} 1"));
-}
-
-TEST(MeteredTools, ResultWithoutEnvelopeCountsAsStatusNone) {
-  ServerMetrics metrics;
-  FixedTools inner;
-  MeteredTools tools(inner, metrics);
-  run(tools.call_tool("bare", json::object(), {}));
-  EXPECT_THAT(metrics.render(), HasSubstr("tool=\"bare\",status=\"none\",is_error=\"true\"} 1"));
 }
 
 TEST(MeteredTools, UnknownToolNamesShareOneLabel) {

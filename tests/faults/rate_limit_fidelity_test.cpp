@@ -66,7 +66,7 @@ class RateLimitFidelity : public ::testing::Test {
 };
 
 TEST_F(RateLimitFidelity, HundredConcurrentCallsAllSucceedWithoutA429InAboutTwentySeconds) {
-  std::vector<std::future<json>> calls;
+  std::vector<std::future<mcp::ToolResult>> calls;
   const auto start = Clock::now();
   for (int i = 0; i < kCalls; ++i) {
     calls.push_back(boost::asio::co_spawn(
@@ -75,8 +75,8 @@ TEST_F(RateLimitFidelity, HundredConcurrentCallsAllSucceedWithoutA429InAboutTwen
   }
   int succeeded = 0;
   for (auto& call : calls) {
-    const json result = call.get();
-    const json& envelope = result.at("structuredContent");
+    const mcp::ToolResult result = call.get();
+    const json& envelope = result.envelope;
     EXPECT_EQ(envelope.at("StatusCode"), 200) << envelope.dump();
     EXPECT_EQ(envelope.at("OriginalStatusCode"), 200) << envelope.dump();
     EXPECT_EQ(envelope.at("ErrorMessage"), "") << envelope.dump();

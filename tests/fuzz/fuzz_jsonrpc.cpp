@@ -35,10 +35,10 @@ struct ReplyLog {
   bool sent_after_close = false;
 };
 
-void check_message(const json& message) {
+void check_sent(const json& message) {
   if (message.is_array()) {  // a batch's responses
     if (message.empty()) fuzz::fail("an empty batch response was sent");
-    for (const auto& element : message) check_message(element);
+    for (const auto& element : message) check_sent(element);
     return;
   }
   if (!message.is_object() || message.value("jsonrpc", "") != "2.0") {
@@ -53,6 +53,8 @@ void check_message(const json& message) {
     fuzz::check_tool_result(*result);
   }
 }
+
+void check_message(const json& message) { check_sent(fuzz::as_sent(message)); }
 
 }  // namespace
 

@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "activecampaign/upstream.hpp"
+#include "mcp/session.hpp"
+#include "util/compact_json.hpp"
 
 namespace acmcp::fuzz {
 
@@ -17,6 +19,17 @@ using nlohmann::json;
 // JSON text as the server writes it: bytes that are not UTF-8 become U+FFFD instead of throwing.
 inline std::string text(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A message as a client reads it: parts the session serialised already (util::raw_json) are
+// JSON values again.
+inline json as_sent(const json& message) {
+  return json::parse(util::compact_json(message, json::error_handler_t::replace));
+}
+
+// The CallToolResult a client receives for a tool result.
+inline json as_sent(const mcp::ToolResult& result) {
+  return as_sent(mcp::call_tool_result(result));
 }
 
 // Reports a broken invariant and aborts, so libFuzzer saves the input as a crash.

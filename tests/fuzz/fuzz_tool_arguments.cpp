@@ -67,12 +67,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   w.upstream.requests = 0;
   boost::asio::io_context io;
-  std::optional<json> result;
+  std::optional<mcp::ToolResult> returned;
   std::exception_ptr failure;
   boost::asio::co_spawn(io, w.registry.call_tool(name, std::move(arguments), {}),
-                        [&](std::exception_ptr error, json value) {
+                        [&](std::exception_ptr error, mcp::ToolResult value) {
                           failure = error;
-                          result = std::move(value);
+                          returned = std::move(value);
                         });
   io.run();
   if (failure) {
@@ -84,11 +84,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::fail("call_tool threw a non-standard exception", json{{"tool", name}});
     }
   }
-  if (!result) fuzz::fail("call_tool never finished", json{{"tool", name}});
-  fuzz::maybe_print(name, *result);
-  fuzz::check_tool_result(*result);
-  if ((*result)["structuredContent"]["StatusCode"] == -1 && w.upstream.requests != 0) {
-    fuzz::fail("an input judged invalid still reached the upstream", *result);
+  if (!returned) fuzz::fail("call_tool never finished", json{{"tool", name}});
+  const json result = fuzz::as_sent(*returned);
+  fuzz::maybe_print(name, result);
+  fuzz::check_tool_result(result);
+  if (result["structuredContent"]["StatusCode"] == -1 && w.upstream.requests != 0) {
+    fuzz::fail("an input judged invalid still reached the upstream", result);
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "transport/http_protocol.hpp"
 #include "transport/http_security.hpp"
 #include "transport/http_sessions.hpp"
+#include "util/compact_json.hpp"
 
 namespace acmcp::transport {
 namespace {
@@ -168,10 +169,13 @@ TEST(SseFraming, EventIsOneDataLine) {
   const std::string event = sse_event({{"text", "line1\nline2"}});
   EXPECT_EQ(event, "event: message\ndata: {\"text\":\"line1\\nline2\"}\n\n");
 }
-TEST(SseFraming, PreserializedMessageIsWrittenAsIs) {
-  const std::string text = R"({"id":1,"jsonrpc":"2.0","result":{"tools":[]}})";
-  EXPECT_EQ(sse_event(preserialized(text)), "event: message\ndata: " + text + "\n\n");
-  EXPECT_EQ(to_wire(preserialized(text)), text);
+TEST(SseFraming, PreserializedPartsAreWrittenAsIs) {
+  const std::string tools = R"([{"name":"a"}])";
+  const json message = {
+      {"id", 1}, {"jsonrpc", "2.0"}, {"result", {{"tools", util::raw_json(tools)}}}};
+  const std::string text = R"({"id":1,"jsonrpc":"2.0","result":{"tools":[{"name":"a"}]}})";
+  EXPECT_EQ(sse_event(message), "event: message\ndata: " + text + "\n\n");
+  EXPECT_EQ(to_wire(message), text);
 }
 TEST(SseFraming, OtherBinaryValuesAreNotTakenAsText) {
   const json bytes = json::binary({'{', '}'});

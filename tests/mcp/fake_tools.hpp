@@ -18,17 +18,14 @@
 
 #include "mcp/session.hpp"
 #include "mcp/tool_provider.hpp"
+#include "support/tool_call.hpp"
 
 namespace acmcp::test {
 
 using nlohmann::json;
 namespace asio = boost::asio;
 
-inline json text_result(const json& structured) {
-  return {{"content", json::array({{{"type", "text"}, {"text", structured.dump()}}})},
-          {"structuredContent", structured},
-          {"isError", false}};
-}
+inline mcp::ToolResult text_result(const json& structured) { return {structured, 200, false, ""}; }
 
 class FakeTools final : public mcp::ToolProvider {
  public:
@@ -51,8 +48,8 @@ class FakeTools final : public mcp::ToolProvider {
     return false;
   }
 
-  asio::awaitable<json> call_tool(std::string name, json arguments,
-                                  mcp::ToolCallContext context) override {
+  asio::awaitable<mcp::ToolResult> call_tool(std::string name, json arguments,
+                                             mcp::ToolCallContext context) override {
     ++calls;
     last_arguments = arguments;
     if (name == "echo") co_return text_result(arguments);
@@ -98,14 +95,15 @@ class FakeTools final : public mcp::ToolProvider {
   json definitions_ = json::array();
 };
 
-// Records the messages sent through one Reply and how often it was closed.
+// Records the messages sent through one Reply, as a client would read them, and how often it was
+// closed.
 class ReplyRecorder : public std::enable_shared_from_this<ReplyRecorder> {
  public:
   mcp::Reply reply() {
     auto self = shared_from_this();
     return {[self](const json& message) {
               std::lock_guard lock(self->mutex_);
-              self->messages_.push_back(message);
+              self->messages_.push_back(testing_support::as_sent(message));
               self->changed_.notify_all();
             },
             [self] {

@@ -252,11 +252,33 @@ TEST_F(SessionTest, ToolsListIgnoresCursor) {
   EXPECT_FALSE(result.contains("nextCursor"));
 }
 
-TEST_F(SessionTest, ToolsCallReturnsProviderResultAsIs) {
+TEST_F(SessionTest, ToolsCallAnswersWithTheProvidersEnvelope) {
   initialize();
   const json response = exchange(call(8, "echo", {{"Email", "a@b.c"}}));
   EXPECT_EQ(response["id"], 8);
-  EXPECT_EQ(response["result"], text_result({{"Email", "a@b.c"}}));
+  EXPECT_EQ(response["result"],
+            json({{"content", {{{"type", "text"}, {"text", R"({"Email":"a@b.c"})"}}}},
+                  {"structuredContent", {{"Email", "a@b.c"}}},
+                  {"isError", false}}));
+}
+
+// Byte for byte, keys in json::dump() order: the text is the envelope's compact JSON, and
+// structuredContent is that same text.
+TEST(CallToolResult, IsWrittenWithTheEnvelopeAsTextAndAsStructuredContent) {
+  const mcp::ToolResult result{
+      {{"Tag", {{"tag", "Zoë \"x\""}}}, {"StatusCode", 500}}, 500, true, ""};
+  EXPECT_EQ(
+      util::compact_json(mcp::call_tool_result(result)),
+      R"({"content":[{"text":"{\"StatusCode\":500,\"Tag\":{\"tag\":\"Zoë \\\"x\\\"\"}}","type":"text"}],)"
+      R"("isError":true,"structuredContent":{"StatusCode":500,"Tag":{"tag":"Zoë \"x\""}}})");
+}
+
+TEST(CallToolResult, NoteIsASecondTextBlock) {
+  const mcp::ToolResult result{{{"StatusCode", 200}}, 200, false, "cut"};
+  EXPECT_EQ(
+      util::compact_json(mcp::call_tool_result(result)),
+      R"({"content":[{"text":"{\"StatusCode\":200}","type":"text"},{"text":"cut","type":"text"}],)"
+      R"("isError":false,"structuredContent":{"StatusCode":200}})");
 }
 
 TEST_F(SessionTest, ToolsCallUnknownToolIsInvalidParams) {
@@ -344,11 +366,11 @@ TEST_F(SessionTest, InvalidProgressTokenIsIgnored) {
   EXPECT_EQ(response["result"]["structuredContent"]["has_progress"], false);
 }
 
-TEST_F(SessionTest, ProgressThatDoesNotIncreaseIsDropped) {
+TEST_F(SessionTest, UnknownTotalIsOmitted) {
   initialize();
   auto recorder = send(request(1, "tools/call",
                                {{"name", "progress"},
-                                {"arguments", {{"steps", {1, 1, 0.5, 2}}, {"total", 0}}},
+                                {"arguments", {{"steps", {1, 2}}, {"total", 0}}},
                                 {"_meta", {{"progressToken", "t"}}}}));
   ASSERT_TRUE(recorder->wait_closed());
   const auto messages = recorder->messages();

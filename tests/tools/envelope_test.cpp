@@ -36,24 +36,26 @@ TEST(Envelope, JsonHasExactlyTheFourKeys) {
   EXPECT_EQ(j["ErrorMessage"], "");
 }
 
-TEST(Envelope, CallToolResultCarriesStructuredContentAndCompactText) {
+TEST(Envelope, ToolResultCarriesTheEnvelopeAndItsStatus) {
   Envelope envelope;
   envelope.data_key = "Tag";
   envelope.data = json{{"id", "1"}};
   envelope.original_status = 200;
-  json result = call_tool_result(envelope);
-  EXPECT_EQ(result["structuredContent"], envelope.to_json());
-  ASSERT_EQ(result["content"].size(), 1u);
-  EXPECT_EQ(result["content"][0]["type"], "text");
-  EXPECT_EQ(result["content"][0]["text"], envelope.to_json().dump());
-  EXPECT_FALSE(result["isError"].get<bool>());
+  const mcp::ToolResult result = tool_result(envelope);
+  EXPECT_EQ(result.envelope, envelope.to_json());
+  EXPECT_EQ(result.status_code, 200);
+  EXPECT_FALSE(result.is_error);
+  EXPECT_EQ(result.note, "");
 }
 
-TEST(Envelope, CallToolResultIsErrorExactlyWhenThereIsAMessage) {
+TEST(Envelope, ToolResultIsErrorExactlyWhenThereIsAMessage) {
   Envelope envelope;
   envelope.data_key = "Tag";
+  envelope.status_code = kNoResponse;
   envelope.error_message = "Get a Tag failed: x";
-  EXPECT_TRUE(call_tool_result(envelope)["isError"].get<bool>());
+  const mcp::ToolResult result = tool_result(envelope);
+  EXPECT_TRUE(result.is_error);
+  EXPECT_EQ(result.status_code, kNoResponse);
 }
 
 TEST(Envelope, InvalidInputIsMinusOneWithNoOriginalStatus) {

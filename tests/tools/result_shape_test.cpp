@@ -1,5 +1,5 @@
 // Result shaping (--result-format compact|full, --max-result-chars): compact_records and cut_page
-// on envelopes built with call_tool_result, then every paging tool through the real path
+// on tool results as a client receives them, then every paging tool through the real path
 // (registry -> ac::Client -> loopback HTTP -> SandboxServer) over a sandbox holding at least 100
 // records of every resource a get-many tool lists.
 #include "tools/result_shape.hpp"
@@ -241,7 +241,19 @@ json page_result(const std::string& data_key, json data) {
   envelope.data_key = data_key;
   envelope.data = std::move(data);
   envelope.original_status = 200;
-  return call_tool_result(std::move(envelope));
+  return testing_support::as_sent(tool_result(std::move(envelope)));
+}
+
+// cut_page on a result as a client receives it, so that the checks read what is sent.
+std::size_t cut_sent_page(json& sent, std::size_t max_chars, std::uint64_t offset,
+                          const std::string& records_key = "") {
+  mcp::ToolResult result;
+  result.envelope = sent.at("structuredContent");
+  result.status_code = result.envelope.at("StatusCode").get<int>();
+  result.is_error = sent.at("isError").get<bool>();
+  const std::size_t kept = cut_sent_page(result, max_chars, offset, records_key);
+  sent = testing_support::as_sent(result);
+  return kept;
 }
 
 // The page shapes of the get-many tools: a total only, HasMore, hasMore, Pagination.hasMore, and
@@ -279,12 +291,12 @@ TEST(ResultShape, CutPageLeavesAPageThatFitsUntouched) {
     const std::size_t length = content_text(original).size();
     for (std::size_t max_chars : {length, length + 1, std::size_t{1000000}, std::size_t{0}}) {
       json result = original;
-      EXPECT_EQ(cut_page(result, max_chars, 40), 0u) << "max_chars " << max_chars;
+      EXPECT_EQ(cut_sent_page(result, max_chars, 40), 0u) << "max_chars " << max_chars;
       EXPECT_EQ(result, original) << "max_chars " << max_chars;
     }
     // max_chars 0 is "no limit", even for a page far beyond any limit.
     json result = original;
-    EXPECT_EQ(cut_page(result, 0, 0), 0u);
+    EXPECT_EQ(cut_sent_page(result, 0, 0), 0u);
     EXPECT_EQ(result, original);
   }
 }
@@ -310,7 +322,7 @@ TEST(ResultShape, CutPageKeepsTheLongestRunOfWholeRecordsThatFits) {
       std::size_t expected = 1;
       while (expected < count - 1 && fitted[expected + 1] <= max_chars) ++expected;
       json result = original;
-      const std::size_t kept = cut_page(result, max_chars, 40);
+      const std::size_t kept = cut_sent_page(result, max_chars, 40);
       std::ostringstream problem;
       if (kept != expected) {
         problem << "max_chars " << max_chars << ": kept " << kept << ", but " << expected
@@ -342,7 +354,7 @@ TEST(ResultShape, CutPageKeepsTheShapeAndTotalsAndSaysWhereToContinue) {
     // Room for about half the records.
     const std::size_t max_chars = content_text(original).size() / 2;
     json result = original;
-    const std::size_t kept = cut_page(result, max_chars, 40);
+    const std::size_t kept = cut_sent_page(result, max_chars, 40);
     ASSERT_GT(kept, 1u);
     ASSERT_LT(kept, 25u);
 
@@ -388,7 +400,7 @@ TEST(ResultShape, CutPageContinuesFromOffsetZeroAndFromLargeOffsets) {
   const std::size_t max_chars = content_text(original).size() - 1;
   for (std::uint64_t offset : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{123456789}}) {
     json result = original;
-    const std::size_t kept = cut_page(result, max_chars, offset);
+    const std::size_t kept = cut_sent_page(result, max_chars, offset);
     ASSERT_EQ(kept, 9u);
     const auto note = note_of(result);
     ASSERT_TRUE(note.has_value());
@@ -408,7 +420,7 @@ TEST(ResultShape, CutPageNeverCutsASingleRecord) {
     SCOPED_TRACE(key);
     const json original = page_result(key, data);
     json result = original;
-    EXPECT_EQ(cut_page(result, 1000, 0), 0u);
+    EXPECT_EQ(cut_sent_page(result, 1000, 0), 0u);
     EXPECT_EQ(result, original);
   }
   // A first record longer than the limit is kept whole, alone, and the note says so.
@@ -416,7 +428,7 @@ TEST(ResultShape, CutPageNeverCutsASingleRecord) {
       "Lists", {{"Lists", json::array({huge, contact_record(2), contact_record(3)})},
                 {"Pagination", {{"limit", 3}, {"offset", 0}, {"total", 3}, {"hasMore", false}}}});
   json result = original;
-  EXPECT_EQ(cut_page(result, 1000, 7), 1u);
+  EXPECT_EQ(cut_sent_page(result, 1000, 7), 1u);
   const json& data = data_of(result["structuredContent"]);
   ASSERT_EQ(data["Lists"].size(), 1u);
   EXPECT_EQ(data["Lists"][0], huge);
@@ -444,7 +456,7 @@ TEST(ResultShape, CutPageOfTheOrderProductsArrayKeepsAnArray) {
   }
   const json original = page_result("Products", products);
   json result = original;
-  const std::size_t kept = cut_page(result, 5000, 0);
+  const std::size_t kept = cut_sent_page(result, 5000, 0);
   ASSERT_GT(kept, 1u);
   ASSERT_LT(kept, 100u);
   const json& data = result["structuredContent"]["Products"];
@@ -468,7 +480,7 @@ TEST(ResultShape, CutPageCutsTheNamedRecordArray) {
   const std::size_t max_chars = content_text(original).size() / 2;
 
   json result = original;
-  const std::size_t kept = cut_page(result, max_chars, 0, "deals");
+  const std::size_t kept = cut_sent_page(result, max_chars, 0, "deals");
   ASSERT_GT(kept, 1u);
   ASSERT_LT(kept, 20u);
   const json& cut = result["structuredContent"]["Deals"];
@@ -479,7 +491,7 @@ TEST(ResultShape, CutPageCutsTheNamedRecordArray) {
 
   // Without the name, two arrays leave it unclear which holds the records: nothing is cut.
   json unnamed = original;
-  EXPECT_EQ(cut_page(unnamed, max_chars, 0), 0u);
+  EXPECT_EQ(cut_sent_page(unnamed, max_chars, 0), 0u);
   EXPECT_EQ(unnamed, original);
 }
 
@@ -491,7 +503,7 @@ TEST(ResultShape, CutPageCountsNonAsciiTextAsItIsWritten) {
   }
   const json original = page_result("Accounts", {{"Accounts", records}, {"Total", 40}});
   json result = original;
-  const std::size_t kept = cut_page(result, 600, 0);
+  const std::size_t kept = cut_sent_page(result, 600, 0);
   ASSERT_GT(kept, 1u);
   EXPECT_LE(content_text(result).size(), 600u);
   EXPECT_GT(text(cut_to(original["structuredContent"], kept + 1)).size(), 600u);
@@ -538,9 +550,10 @@ class ResultShapeSandbox : public SandboxTools {
 
   // The whole CallToolResult.
   json call_on(ToolRegistry& tools, const std::string& tool, json arguments) {
-    json result = boost::asio::co_spawn(io, tools.call_tool(tool, std::move(arguments), {}),
-                                        boost::asio::use_future)
-                      .get();
+    json result = testing_support::as_sent(
+        boost::asio::co_spawn(io, tools.call_tool(tool, std::move(arguments), {}),
+                              boost::asio::use_future)
+            .get());
     EXPECT_FALSE(result.value("isError", true)) << tool << ": " << result.dump().substr(0, 2000);
     return result;
   }

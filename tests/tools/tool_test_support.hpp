@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "activecampaign/upstream.hpp"
+#include "support/tool_call.hpp"
 #include "tools/tool_registry.hpp"
 
 namespace acmcp::tools::testing {
@@ -71,9 +72,11 @@ T run_sync(boost::asio::awaitable<T> work) {
   return std::move(*result);
 }
 
+// The CallToolResult a client receives for the call.
 inline json call(ToolRegistry& registry, const std::string& name, json arguments,
                  mcp::ToolCallContext context = {}) {
-  return run_sync(registry.call_tool(name, std::move(arguments), std::move(context)));
+  return testing_support::as_sent(
+      run_sync(registry.call_tool(name, std::move(arguments), std::move(context))));
 }
 
 // The query of a request as "k=v&k=v" (unencoded, in order), for compact assertions.
