@@ -9,7 +9,7 @@ set -euo pipefail
 mode=${1:-}
 build=(g++ cmake ninja-build ccache
        libboost1.81-dev nlohmann-json3-dev libspdlog-dev libssl-dev ca-certificates)
-test=(libgtest-dev libgmock-dev)
+test=(libgtest-dev libgmock-dev json-schema-test-suite)
 deep=(clang libclang-rt-14-dev)
 case "$mode" in
   build) packages=("${build[@]}") ;;

@@ -12,11 +12,12 @@ bool is_email(std::string_view text);
 bool is_date(std::string_view text);
 
 // RFC 3339 date-time: full-date, 'T' (or 't' or a space), HH:MM:SS, optional fraction, and a
-// required offset ('Z' or +HH:MM / -HH:MM).
+// required offset ('Z' or +HH:MM / -HH:MM). Second 60 only where the time is 23:59 in UTC.
 bool is_date_time(std::string_view text);
 
 // RFC 3986 absolute URI: scheme ':' and a non-empty rest of legal (ASCII) URI characters with
-// valid %-escapes; for http and https, "//" and a non-empty host are required too.
+// valid %-escapes; for http and https, "//" and a non-empty host are required too. An authority
+// ("//" ...) has brackets only around an IP-literal host and a port of digits only.
 bool is_uri(std::string_view text);
 
 }  // namespace acmcp::schema::detail

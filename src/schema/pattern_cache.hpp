@@ -1,4 +1,6 @@
 // Schema `pattern` matching: each pattern is compiled once (ECMAScript) and shared by all threads.
+// Patterns and texts are matched as code points, not UTF-8 bytes, as ECMAScript does: otherwise
+// "." or a quantifier after a non-ASCII character would apply to one byte of it.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -16,13 +18,22 @@ inline constexpr std::size_t kMaxPatternInputBytes = 2048;
 
 enum class PatternMatch { Match, NoMatch, TooLong, InvalidPattern };
 
+// ECMAScript's \s (and so \S) includes Unicode white space such as U+00A0 and U+3000, which the
+// classic locale's classes leave out: any class that holds ' ' holds these too.
+class EcmaScriptTraits : public std::regex_traits<wchar_t> {
+ public:
+  bool isctype(wchar_t c, char_class_type mask) const;
+};
+
+using Regex = std::basic_regex<wchar_t, EcmaScriptTraits>;
+
 class PatternCache {
  public:
   static PatternCache& global();
 
   // The compiled pattern, or nullptr when it is not a valid ECMAScript regex (logged once).
   // The pointer stays valid for the cache's lifetime.
-  const std::regex* find_or_compile(const std::string& pattern);
+  const Regex* find_or_compile(const std::string& pattern);
 
   // JSON Schema semantics: the pattern may match anywhere in the text (it is not anchored).
   PatternMatch search(const std::string& pattern, std::string_view text);
@@ -32,7 +43,7 @@ class PatternCache {
  private:
   mutable std::shared_mutex mutex_;
   // unique_ptr keeps each regex at a fixed address; a null entry records an invalid pattern.
-  std::unordered_map<std::string, std::unique_ptr<const std::regex>> compiled_;
+  std::unordered_map<std::string, std::unique_ptr<const Regex>> compiled_;
 };
 
 }  // namespace acmcp::schema::detail

@@ -18,8 +18,10 @@ struct ValidationError {
 // items, prefixItems, minItems, maxItems, uniqueItems, enum, const, minimum, maximum,
 // exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, maxLength (in code points), pattern
 // (ECMAScript, unanchored), format (email, date-time, date, uri), minProperties, maxProperties,
-// oneOf, anyOf, allOf, not, if/then/else, dependentRequired. Unknown keywords (description,
-// title, default, examples, $comment, x-..., and also $ref, patternProperties) are ignored.
+// oneOf, anyOf, allOf, not, if/then/else, dependentRequired. Annotations (description, title,
+// default, examples, $comment, x-...) are ignored; a schema using any other keyword ($ref,
+// patternProperties, ...) must be refused when it is loaded (find_unsupported_keyword in
+// supported.hpp), since this function would ignore it as well.
 //
 // Coercion details (docs/decisions.md, "Coercion"):
 //  - "integer": a string of decimal digits with an optional leading '-' that fits int64 becomes

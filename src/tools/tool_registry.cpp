@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "schema/supported.hpp"
 #include "schema/validator.hpp"
 #include "tools/crud_engine.hpp"
 #include "tools/envelope.hpp"
@@ -249,9 +250,16 @@ ToolSpec load_entry(json& entry, const std::string& file, const std::string& too
   member(entry, "inputSchema", json::value_t::object, where);
   spec.input_schema = std::move(entry["inputSchema"]);
   check_input_schema(spec.input_schema, where);
+  // A keyword the validator does not enforce would let a schema promise more than is checked.
+  if (auto problem = schema::find_unsupported_keyword(spec.input_schema)) {
+    fail(where, "inputSchema: " + problem->message);
+  }
   spec.data_key = non_empty_string(entry, "dataKey", where);
   member(entry, "dataSchema", json::value_t::object, where);
   spec.data_schema = std::move(entry["dataSchema"]);
+  if (auto problem = schema::find_unsupported_keyword(spec.data_schema)) {
+    fail(where, "dataSchema: " + problem->message);
+  }
   if (entry.contains("emptyData")) spec.empty_data = entry["emptyData"];
   spec.not_found = entry.value("notFound", "");
   spec.steps = entry.value("steps", json::object());

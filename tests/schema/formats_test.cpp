@@ -64,6 +64,16 @@ TEST(DateTimeFormat, AcceptsFractionalSeconds) {
   EXPECT_TRUE(is_date_time("2024-01-31T13:45:00.123456Z"));
 }
 TEST(DateTimeFormat, AcceptsLeapSecond) { EXPECT_TRUE(is_date_time("2016-12-31T23:59:60Z")); }
+
+// RFC 3339: a leap second is 23:59:60 in UTC, so with an offset it falls at another local time.
+TEST(DateTimeFormat, LeapSecondOnlyAtTheLastMinuteOfTheUtcDay) {
+  EXPECT_TRUE(is_date_time("1998-12-31T15:59:60.123-08:00"));
+  EXPECT_TRUE(is_date_time("1999-01-01T00:29:60+00:30"));
+  EXPECT_FALSE(is_date_time("1998-12-31T23:58:60Z"));
+  EXPECT_FALSE(is_date_time("1998-12-31T22:59:60Z"));
+  EXPECT_FALSE(is_date_time("1998-12-31T23:59:60+01:00"));
+  EXPECT_FALSE(is_date_time("1998-12-31T23:59:60-00:30"));
+}
 TEST(DateTimeFormat, RejectsMissingOffset) { EXPECT_FALSE(is_date_time("2024-01-31T13:45:00")); }
 TEST(DateTimeFormat, RejectsOutOfRangeFields) {
   EXPECT_FALSE(is_date_time("2024-01-31T24:00:00Z"));
@@ -101,6 +111,22 @@ TEST(UriFormat, RejectsSpacesAndBadEscapes) {
 TEST(UriFormat, RejectsHttpWithoutHost) {
   EXPECT_FALSE(is_uri("https:example.com"));
   EXPECT_FALSE(is_uri("https:///path"));
+}
+// RFC 3986 authority: brackets enclose an IP-literal host only, and a port is digits.
+TEST(UriFormat, ChecksTheAuthority) {
+  EXPECT_TRUE(is_uri("http://[2001:db8::7]:8080/c=GB?objectClass?one"));
+  EXPECT_TRUE(is_uri("http://[::ffff:192.0.2.1]/"));
+  EXPECT_TRUE(is_uri("http://example.com:/path"));
+  EXPECT_TRUE(is_uri("ldap://[2001:db8::7]/c=GB"));
+  EXPECT_TRUE(is_uri("file:///etc/hosts"));
+  EXPECT_FALSE(is_uri("https://[@example.org/test.txt"));
+  EXPECT_FALSE(is_uri("http://example.com:abc/path"));
+  EXPECT_FALSE(is_uri("http://[::ffff:01.2.3.4]"));
+  EXPECT_FALSE(is_uri("http://[::ffff:1.2.3.256]"));
+  EXPECT_FALSE(is_uri("http://[2001:db8::7/"));
+  EXPECT_FALSE(is_uri("http://[2001:db8::7]x/"));
+  EXPECT_FALSE(is_uri("http://exa[mple.com/"));
+  EXPECT_FALSE(is_uri("http://[]/"));
 }
 TEST(UriFormat, RejectsBadScheme) {
   EXPECT_FALSE(is_uri("1http://example.com"));
