@@ -17,9 +17,9 @@ namespace acmcp::app {
 // What the command line, the environment and the file set, mostly straight into the options of
 // the layers they configure, so that each default is written once, in the layer's own struct.
 struct Config {
-  // api_url, token (never printed), timeouts, retries, rate limit, CA file, body limit. Against
-  // the client's default, a client (session) may have at most 50 calls waiting for the rate
-  // limit, so one flood cannot hold the process's memory.
+  // api_url, token (never printed), timeouts, retries, rate limit, CA file, body limit. Unlike
+  // the client's own default (no limit), a client (session) of the server may have at most 50
+  // calls waiting for the rate limit, so that one client's flood cannot hold the memory.
   ac::ClientConfig upstream = [] {
     ac::ClientConfig defaults;
     defaults.max_queued_per_caller = 50;

@@ -628,6 +628,19 @@ TEST_F(ConfigTest, HelpTextNamesEveryOptionAndVariable) {
   }
 }
 
+// The defaults shown are read from a default Config, so they cannot drift from the ones used.
+TEST(SettingsTable, ShowsTheDefaultsAConfigStartsWith) {
+  const std::string table = settings_markdown();
+  EXPECT_THAT(table, HasSubstr("| `--port P` | | `port` | 8080 |"));
+  EXPECT_THAT(table, HasSubstr("| `ACTIVECAMPAIGN_TIMEOUT_MS` | `timeout_ms` | 30000 |"));
+  EXPECT_THAT(table, HasSubstr("| `session_idle_timeout` | 1800 |"));
+  EXPECT_THAT(table, HasSubstr("| `max_queued_calls` | 50 |"));
+  EXPECT_THAT(table, HasSubstr("| `--transport stdio\\|http` | | `transport` | `stdio` |"));
+  const std::string help = help_text("activecampaign-mcp");
+  EXPECT_THAT(help, HasSubstr("--port P  (file: port; default 8080)"));
+  EXPECT_THAT(help, HasSubstr("--transport stdio|http  (file: transport; default stdio)"));
+}
+
 TEST_F(ConfigTest, ExampleConfigFileLoads) {
   const auto result =
       load({"--config", ACMCP_SOURCE_DIR "/config/activecampaign-mcp.example.json"});
