@@ -348,7 +348,7 @@ const std::vector<Spec>& settings() {
        "PATH",
        "",
        "",
-       "a JSON file with the config file keys of this table (see "
+       "a JSON file: an object with any of the config file keys listed here (see "
        "`config/activecampaign-mcp.example.json` and "
        "`config/activecampaign-mcp.http.example.json`)",
        {},
@@ -375,15 +375,7 @@ const std::vector<Spec>& settings() {
        {},
        Action::Version,
        kPlain},
-      {kGeneral,
-       "--help",
-       "",
-       "",
-       "",
-       "print the settings (this table), then exit",
-       {},
-       Action::Help,
-       kPlain},
+      {kGeneral, "--help", "", "", "", "print these settings, then exit", {}, Action::Help, kPlain},
 
       {kUpstream, "", "", "ACTIVECAMPAIGN_API_URL", "api_url",
        "`https://ACCOUNT.api-us1.com` or `https://ACCOUNT.api-us1.com/api/3`",
@@ -564,6 +556,13 @@ std::string wrapped(const std::string& text, std::size_t indent, std::size_t wid
     line += (line.empty() ? "" : " ") + word;
   }
   if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
+  return out;
+}
+
+// "--port P"; "" for a setting without a flag.
+std::string usage(const Spec& spec) {
+  std::string out(spec.flag);
+  if (!spec.argument.empty()) out += " " + std::string(spec.argument);
   return out;
 }
 
@@ -770,14 +769,13 @@ MCP over stdio (one JSON-RPC message per line on stdin and stdout; logs go to st
       section = spec.section;
       out += "\n" + std::string(section) + ":\n";
     }
-    std::string name(spec.flag.empty() ? spec.environment : spec.flag);
-    if (!spec.argument.empty()) name += " " + std::string(spec.argument);
+    const std::string name = spec.flag.empty() ? std::string(spec.environment) : usage(spec);
     std::vector<std::string> also;
     if (!spec.flag.empty() && !spec.environment.empty()) also.emplace_back(spec.environment);
     if (!spec.key.empty()) also.push_back("file: " + std::string(spec.key));
     if (spec.traits & kRepeatable) also.emplace_back("repeatable");
     const std::string shown = spec.rule.show ? plain(spec.rule.show(defaults)) : "";
-    if (!shown.empty() && shown != "off") also.push_back("default " + shown);
+    if (!shown.empty() && shown != "off") also.push_back("default " + shown);  // switches: off
     out += "  " + name + (also.empty() ? "" : "  (" + util::join(also, "; ") + ")") + "\n";
     out += wrapped(plain(spec.meaning), 6, 100);
   }
@@ -802,10 +800,8 @@ std::string settings_markdown() {
                     "\n| flag | environment | config file key | default | meaning |\n"
                     "|---|---|---|---|---|\n";
   for (const auto& spec : settings()) {
-    std::string flag(spec.flag);
-    if (!spec.argument.empty()) flag += " " + std::string(spec.argument);
     std::vector<std::string> cells = {
-        code(flag) + (spec.traits & kRepeatable ? " (repeatable)" : ""),
+        code(usage(spec)) + (spec.traits & kRepeatable ? " (repeatable)" : ""),
         code(std::string(spec.environment)), code(std::string(spec.key)),
         spec.rule.show ? spec.rule.show(defaults) : "", std::string(spec.meaning)};
     out += "|";
