@@ -1,18 +1,24 @@
 // Writes schemas/README.md, the people's reference of every tool, from the schemas embedded in the
-// binary; `--check` tells whether the committed file still matches them.
+// binary, and the generated sections of README.md: the one-line-per-tool overview and the table
+// of settings (from the table in src/app/config.cpp). `--check` and `--check-readme` tell whether
+// the committed files still match.
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "app/config.hpp"
 #include "tools/embedded_schemas.hpp"
 #include "tools/envelope.hpp"
+#include "util/join.hpp"
 
 namespace {
 
@@ -344,10 +350,86 @@ std::vector<SchemaFile> load_schema_files() {
   return files;
 }
 
+// The first sentence of a description: up to the first full stop outside parentheses that does
+// not end an abbreviation.
+std::string first_sentence(const std::string& description) {
+  int depth = 0;
+  for (std::size_t i = 0; i < description.size(); ++i) {
+    const char c = description[i];
+    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+    const bool ends =
+        c == '.' && depth == 0 && (i + 1 == description.size() || description[i + 1] == ' ');
+    const std::string_view so_far(description.data(), i + 1);
+    if (ends && !so_far.ends_with("e.g.") && !so_far.ends_with("i.e.")) {
+      return description.substr(0, i + 1);
+    }
+  }
+  return description;
+}
+
+// README's overview: the tools by toolset (what --toolsets selects), one line each.
+std::string render_overview(const std::vector<SchemaFile>& files) {
+  std::map<std::string, std::vector<const SchemaFile*>> by_toolset;
+  for (const auto& file : files) {
+    const std::string toolset = file.document.at("toolset").get<std::string>();
+    auto& members = by_toolset[toolset];
+    // The toolset's own resource (tags.json for "tags") comes first, then the others by name.
+    members.insert(file.name == toolset + ".json" ? members.begin() : members.end(), &file);
+  }
+  std::string out;
+  for (const auto& [toolset, members] : by_toolset) {
+    std::vector<std::string> resources;
+    for (const auto* file : members) {
+      resources.push_back(file->document.at("resource").get<std::string>());
+    }
+    out += (out.empty() ? "**" : "\n**") + code(toolset) + "** (" + acmcp::util::join(resources) +
+           ")\n\n";
+    for (const auto* file : members) {
+      for (const auto& tool : file->document.at("tools")) {
+        const std::string name = tool.at("name").get<std::string>();
+        out += "- [" + code(name) + "](schemas/README.md#" + name + ") " +
+               text(first_sentence(tool.at("description").get<std::string>())) + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+// README.md's generated sections, each between "<!-- NAME:begin -->" and "<!-- NAME:end -->".
+struct Section {
+  std::string name;
+  std::string content;
+};
+
+// `readme` with each section's content replaced; nullopt when a section's markers are missing.
+std::optional<std::string> with_sections(std::string readme, const std::vector<Section>& sections) {
+  for (const auto& section : sections) {
+    const std::string begin = "<!-- " + section.name + ":begin -->\n";
+    const std::string end = "<!-- " + section.name + ":end -->";
+    const auto from = readme.find(begin);
+    const auto to = from == std::string::npos ? from : readme.find(end, from);
+    if (to == std::string::npos) return std::nullopt;
+    readme.replace(from + begin.size(), to - from - begin.size(), "\n" + section.content + "\n");
+  }
+  return readme;
+}
+
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (!file.is_open() || file.bad()) return std::nullopt;
+  return content;
+}
+
 int usage(const char* program) {
-  std::cerr << "usage: " << program << "                  write the tool reference to stdout\n"
-            << "       " << program << " --output FILE    write it to FILE\n"
-            << "       " << program << " --check FILE     exit 1 unless FILE is up to date\n";
+  std::cerr << "usage: " << program
+            << "                        write the tool reference to stdout\n"
+            << "       " << program << " --output FILE          write it to FILE\n"
+            << "       " << program << " --check FILE           exit 1 unless FILE is up to date\n"
+            << "       " << program
+            << " --output-readme FILE   rewrite the generated sections of README.md FILE\n"
+            << "       " << program
+            << " --check-readme FILE    exit 1 unless those sections are up to date\n";
   return 2;
 }
 
@@ -355,37 +437,54 @@ int usage(const char* program) {
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (!(argc == 1 || (argc == 3 && (mode == "--output" || mode == "--check")))) {
+  const bool readme = mode == "--output-readme" || mode == "--check-readme";
+  if (!(argc == 1 || (argc == 3 && (mode == "--output" || mode == "--check" || readme)))) {
     return usage(argv[0]);
   }
-  std::string reference;
+  std::vector<SchemaFile> files;
   try {
-    reference = render_reference(load_schema_files());
+    files = load_schema_files();
   } catch (const std::exception& error) {
     std::cerr << argv[0] << ": cannot read the embedded schemas: " << error.what() << "\n";
     return 2;
   }
   if (argc == 1) {
-    std::cout << reference;
+    std::cout << render_reference(files);
     return std::cout.good() ? 0 : 1;
   }
   const std::string path = argv[2];
-  if (mode == "--output") {
+  const bool check = mode == "--check" || mode == "--check-readme";
+  std::optional<std::string> current;
+  if (check || readme) current = read_text(path);
+  std::optional<std::string> wanted;
+  if (!readme) {
+    wanted = render_reference(files);
+  } else if (current) {
+    wanted = with_sections(*current, {{"tools", render_overview(files)},
+                                      {"settings", acmcp::app::settings_markdown()}});
+    if (!wanted) {
+      std::cerr << path << " lacks the markers <!-- tools:begin -->, <!-- tools:end -->, "
+                << "<!-- settings:begin --> or <!-- settings:end -->\n";
+      return 1;
+    }
+  }
+  if (!check && wanted) {
     std::ofstream file(path, std::ios::binary);
-    file << reference;
+    file << *wanted;
     if (!file.flush()) {
       std::cerr << argv[0] << ": cannot write " << path << "\n";
       return 1;
     }
     return 0;
   }
-  std::ifstream file(path, std::ios::binary);
-  const std::string current{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file && current == reference) return 0;
+  if (current && current == wanted) return 0;
   std::cerr << path
-            << (file ? " is out of date: it does not match the tool definitions in schemas/*.json."
-                     : " cannot be read.")
+            << (!current ? " cannot be read."
+                : readme ? " is out of date: it does not match the tool definitions in "
+                           "schemas/*.json or the settings in src/app/config.cpp."
+                         : " is out of date: it does not match the tool definitions in "
+                           "schemas/*.json.")
             << "\nRegenerate it with `cmake --build <build dir> --target tool-reference`, or:\n  "
-            << argv[0] << " --output " << path << "\n";
+            << argv[0] << (readme ? " --output-readme " : " --output ") << path << "\n";
   return 1;
 }

@@ -1,5 +1,6 @@
-// Configuration loading: each source becomes a layer of key -> JSON value; layers are applied
-// defaults < file < environment < flags, then the result is checked as a whole.
+// Configuration loading: each source becomes a layer of setting -> JSON value; layers are applied
+// defaults < file < environment < flags, then the result is checked as a whole. settings() is
+// the one place a setting is named: its flag, variable, file key, meaning and how it is read.
 #include "app/config.hpp"
 
 #include <arpa/inet.h>
@@ -7,14 +8,19 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string_view>
+#include <type_traits>
 
 #include "transport/http_security.hpp"
+#include "util/join.hpp"
 
 namespace acmcp::app {
 
@@ -22,108 +28,51 @@ using nlohmann::json;
 
 namespace {
 
-// key -> (value, where it came from, for messages)
-struct Setting {
+// A value as one source gave it, with that source's name for messages ("--port", "LOG_LEVEL",
+// "port in /etc/acmcp.json").
+struct Given {
   json value;
   std::string source;
 };
-using Layer = std::map<std::string, Setting>;
 
-constexpr std::array<const char*, 29> kFileKeys = {"api_url",
-                                                   "api_token",
-                                                   "timeout_ms",
-                                                   "max_retries",
-                                                   "max_rps",
-                                                   "ca_file",
-                                                   "upstream_max_body_bytes",
-                                                   "log_level",
-                                                   "transport",
-                                                   "sandbox",
-                                                   "host",
-                                                   "port",
-                                                   "stateless",
-                                                   "allowed_origins",
-                                                   "auth_token_file",
-                                                   "allow_unauthenticated",
-                                                   "session_idle_timeout",
-                                                   "max_body_bytes",
-                                                   "max_connections",
-                                                   "max_connections_per_client",
-                                                   "max_sessions",
-                                                   "max_queued_calls",
-                                                   "tool_prefix",
-                                                   "toolsets",
-                                                   "tools",
-                                                   "exclude_tools",
-                                                   "read_only",
-                                                   "result_format",
-                                                   "max_result_chars"};
+// How a setting's value is read into a Config, and how a Config's value is shown.
+struct Rule {
+  // Stores the value; returns why it is not valid ("is not a string"), or "" once stored.
+  std::function<std::string(Config&, const json&)> read;
+  // As help and the README show it (Markdown); "" when there is nothing to show. Applied to a
+  // default Config it gives the default, so each default is written only where Config gets it.
+  std::function<std::string(const Config&)> show;
+};
 
-struct EnvironmentVariable {
-  const char* name;
-  const char* key;
+enum Trait : unsigned {
+  kPlain = 0,
+  kSecret = 1,      // the value never appears in a message
+  kRepeatable = 2,  // each use of the flag adds one item to a list
 };
-constexpr std::array<EnvironmentVariable, 16> kEnvironment = {{
-    {"ACTIVECAMPAIGN_API_URL", "api_url"},
-    {"ACTIVECAMPAIGN_API_TOKEN", "api_token"},
-    {"ACTIVECAMPAIGN_TIMEOUT_MS", "timeout_ms"},
-    {"ACTIVECAMPAIGN_MAX_RETRIES", "max_retries"},
-    {"ACTIVECAMPAIGN_MAX_RPS", "max_rps"},
-    {"ACTIVECAMPAIGN_CA_FILE", "ca_file"},
-    {"ACTIVECAMPAIGN_MAX_BODY_BYTES", "upstream_max_body_bytes"},
-    {"ACTIVECAMPAIGN_TOOL_PREFIX", "tool_prefix"},
-    {"ACTIVECAMPAIGN_TOOLSETS", "toolsets"},
-    {"ACTIVECAMPAIGN_TOOLS", "tools"},
-    {"ACTIVECAMPAIGN_EXCLUDE_TOOLS", "exclude_tools"},
-    {"ACTIVECAMPAIGN_READ_ONLY", "read_only"},
-    {"ACTIVECAMPAIGN_RESULT_FORMAT", "result_format"},
-    {"ACTIVECAMPAIGN_MAX_RESULT_CHARS", "max_result_chars"},
-    {"LOG_LEVEL", "log_level"},
-    // The bearer token itself; a file may only name where the token is (auth_token_file).
-    {"MCP_AUTH_TOKEN", "auth_token"},
-}};
 
-// Command-line switches and flags with a value, by the setting they set.
-const std::map<std::string, std::string> kSwitches = {
-    {"--sandbox", "sandbox"},
-    {"--stateless", "stateless"},
-    {"--allow-unauthenticated", "allow_unauthenticated"},
-    {"--read-only", "read_only"},
+struct Spec {
+  std::string_view section;      // the heading --help lists it under
+  std::string_view flag;         // "--port"; empty: none
+  std::string_view argument;     // what follows the flag ("P"); empty: a switch
+  std::string_view environment;  // empty: none
+  std::string_view key;          // in the config file; empty: not allowed there
+  std::string_view meaning;      // Markdown; --help shows it as plain text
+  Rule rule;                     // empty for --config and for the flags that only act
+  Action action;                 // what a flag that only acts does; Serve for the others
+  unsigned traits;
 };
-const std::map<std::string, std::string> kValueFlags = {
-    {"--transport", "transport"},
-    {"--log-level", "log_level"},
-    {"--host", "host"},
-    {"--port", "port"},
-    {"--allow-origin", "allowed_origins"},
-    {"--auth-token-file", "auth_token_file"},
-    {"--session-idle-timeout", "session_idle_timeout"},
-    {"--max-body-bytes", "max_body_bytes"},
-    {"--upstream-max-body-bytes", "upstream_max_body_bytes"},
-    {"--max-connections", "max_connections"},
-    {"--max-connections-per-client", "max_connections_per_client"},
-    {"--max-sessions", "max_sessions"},
-    {"--max-queued-calls", "max_queued_calls"},
-    {"--tool-prefix", "tool_prefix"},
-    {"--toolsets", "toolsets"},
-    {"--tools", "tools"},
-    {"--exclude-tools", "exclude_tools"},
-    {"--result-format", "result_format"},
-    {"--max-result-chars", "max_result_chars"},
-};
+
+constexpr std::string_view kConfigFlag = "--config";
+
+// Said once above the settings, in --help and in the README.
+constexpr std::string_view kHowSettingsCombine =
+    "A setting is a flag, an environment variable or a key of the JSON file given with "
+    "`--config`, as listed. Flags win over environment variables, which win over the config "
+    "file, which wins over the defaults. Lists are comma-separated (arrays in the file); switches "
+    "are `true` or `false` in the environment and the file.";
 
 constexpr std::array<const char*, 8> kLogLevels = {"trace",   "debug", "info",     "warn",
                                                    "warning", "error", "critical", "off"};
-
-// Shows a value in an error message; the token's value is never shown.
-std::string shown(const std::string& key, const json& value) {
-  if (key == "api_token" || key == "auth_token") return "(hidden)";
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string invalid(const std::string& key, const Setting& setting, const std::string& why) {
-  return "invalid " + setting.source + ": " + shown(key, setting.value) + " " + why;
-}
 
 std::optional<double> as_number(const json& value) {
   if (value.is_number()) return value.get<double>();
@@ -162,12 +111,6 @@ std::optional<std::vector<std::string>> name_list(const json& value) {
   return names;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
 bool valid_host(const std::string& host) {
   if (host == "localhost") return true;
   std::string bare = host;
@@ -179,170 +122,459 @@ bool valid_host(const std::string& host) {
          ::inet_pton(AF_INET6, bare.c_str(), address) == 1;
 }
 
-std::string apply(Config& config, const std::string& key, const Setting& setting) {
-  const json& value = setting.value;
-  auto text = [&](std::string& target) -> std::string {
-    if (!value.is_string()) return invalid(key, setting, "is not a string");
-    target = value.get<std::string>();
-    return {};
-  };
-  auto integer = [&](int& target, int minimum, int maximum, const char* what) -> std::string {
-    const auto number = as_number(value);
-    if (!number || std::floor(*number) != *number || *number < minimum || *number > maximum) {
-      return invalid(key, setting, std::string("is not ") + what);
-    }
-    target = static_cast<int>(*number);
-    return {};
-  };
-  if (key == "api_url") return text(config.api_url);
-  if (key == "api_token") return text(config.api_token);
-  if (key == "ca_file") return text(config.ca_file);
-  if (key == "timeout_ms") {
-    return integer(config.timeout_ms, 1, 3600000,
-                   "a whole number of milliseconds from 1 to 3600000");
+std::string code(const std::string& text) { return text.empty() ? "" : "`" + text + "`"; }
+
+// ---- where a setting lives, and the kinds of value
+
+// The field `member` (of `part`) of a Config, const or not.
+template <typename Member>
+auto at(Member member) {
+  return [member](auto& config) -> auto& { return config.*member; };
+}
+template <typename Part, typename Member>
+auto at(Part part, Member member) {
+  return [ part, member ](auto& config) -> auto& { return (config.*part).*member; };
+}
+
+// A whole number from minimum to maximum (a JSON number or a string of one).
+std::optional<long long> whole(const json& value, long long minimum, long long maximum) {
+  const auto number = as_number(value);
+  if (!number || std::floor(*number) != *number || *number < static_cast<double>(minimum) ||
+      *number > static_cast<double>(maximum)) {
+    return std::nullopt;
   }
-  if (key == "max_retries")
-    return integer(config.max_retries, 0, 100, "a whole number from 0 to 100");
-  if (key == "max_rps") {
-    const auto number = as_number(value);
-    if (!number || !std::isfinite(*number) || *number < 0) {
-      return invalid(key, setting, "is not a number >= 0 (0 disables rate limiting)");
-    }
-    config.max_rps = *number;
-    return {};
-  }
-  if (key == "log_level") {
-    if (!value.is_string() || std::find(kLogLevels.begin(), kLogLevels.end(),
-                                        value.get<std::string>()) == kLogLevels.end()) {
-      return invalid(key, setting,
-                     "is not a log level (trace, debug, info, warn, error, critical, off)");
-    }
-    config.log_level = value.get<std::string>();
-    if (config.log_level == "warning") config.log_level = "warn";
-    return {};
-  }
-  if (key == "transport") {
-    if (value != "stdio" && value != "http")
-      return invalid(key, setting, "is not a transport (stdio or http)");
-    config.transport = value.get<std::string>();
-    return {};
-  }
-  auto boolean = [&](bool& target) -> std::string {
-    if (value.is_boolean()) {
-      target = value.get<bool>();
-    } else if (value == "true" || value == "false") {
-      target = value == "true";
-    } else {
-      return invalid(key, setting, "is not true or false");
-    }
-    return {};
-  };
-  if (key == "sandbox") return boolean(config.sandbox);
-  if (key == "stateless") return boolean(config.stateless);
-  if (key == "allow_unauthenticated") return boolean(config.allow_unauthenticated);
-  if (key == "host") {
-    if (!value.is_string() || !valid_host(value.get<std::string>())) {
-      return invalid(key, setting,
-                     "is not an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::1) or "
-                     "localhost");
-    }
-    config.host = value.get<std::string>();
-    if (config.host.size() > 2 && config.host.front() == '[') {
-      config.host = config.host.substr(1, config.host.size() - 2);
-    }
-    return {};
-  }
-  if (key == "port") return integer(config.port, 0, 65535, "a port from 0 to 65535");
-  if (key == "session_idle_timeout") {
-    return integer(config.session_idle_timeout_s, 1, 7 * 24 * 3600,
-                   "a whole number of seconds from 1 to 604800");
-  }
-  if (key == "max_body_bytes") {
-    return integer(config.max_body_bytes, 1024, 1 << 30,
-                   "a whole number of bytes from 1024 to 1073741824");
-  }
-  if (key == "upstream_max_body_bytes") {
-    return integer(config.upstream_max_body_bytes, 1024, 1 << 30,
-                   "a whole number of bytes from 1024 to 1073741824");
-  }
-  if (key == "max_connections") {
-    return integer(config.max_connections, 1, 100000, "a whole number from 1 to 100000");
-  }
-  if (key == "max_connections_per_client") {
-    return integer(config.max_connections_per_client, 0, 100000,
-                   "a whole number from 0 (no limit) to 100000");
-  }
-  if (key == "max_sessions") {
-    return integer(config.max_sessions, 1, 1000000, "a whole number from 1 to 1000000");
-  }
-  if (key == "max_queued_calls") {
-    return integer(config.max_queued_calls, 1, 100000, "a whole number from 1 to 100000");
-  }
-  if (key == "tool_prefix") {
-    // Tool names stay within [A-Za-z0-9_.-] and short enough for clients that add their own.
-    if (!value.is_string() || value.get_ref<const std::string&>().size() > 24 ||
-        value.get_ref<const std::string&>().find_first_not_of(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
-            std::string::npos) {
-      return invalid(key, setting, "is not up to 24 of the characters A-Z a-z 0-9 _ . -");
-    }
-    config.tool_prefix = value.get<std::string>();
-    return {};
-  }
-  if (key == "toolsets" || key == "tools" || key == "exclude_tools") {
-    auto names = name_list(value);
-    if (!names) return invalid(key, setting, "is not a list of names");
-    if (key == "toolsets") {
-      for (const auto& name : *names) {
-        if (std::find(toolset_names().begin(), toolset_names().end(), name) ==
-            toolset_names().end()) {
-          return invalid(key, setting,
-                         "names an unknown toolset \"" + name +
-                             "\" (toolsets: " + joined(toolset_names()) + ")");
+  return static_cast<long long>(*number);
+}
+
+template <typename Field>
+Rule text(Field field) {
+  return {[field](Config& config, const json& value) -> std::string {
+            if (!value.is_string()) return "is not a string";
+            field(config) = value.get<std::string>();
+            return {};
+          },
+          [field](const Config& config) { return code(field(config)); }};
+}
+
+template <typename Field>
+Rule integer(Field field, long long minimum, long long maximum, std::string what) {
+  return {[=](Config& config, const json& value) -> std::string {
+            const auto number = whole(value, minimum, maximum);
+            if (!number) return "is not " + what;
+            field(config) = static_cast<std::remove_cvref_t<decltype(field(config))>>(*number);
+            return {};
+          },
+          [field](const Config& config) { return std::to_string(field(config)); }};
+}
+
+// A whole number of `Unit`s into a std::chrono::duration.
+template <typename Unit, typename Field>
+Rule duration(Field field, long long minimum, long long maximum, std::string what) {
+  return {
+      [=](Config& config, const json& value) -> std::string {
+        const auto number = whole(value, minimum, maximum);
+        if (!number) return "is not " + what;
+        field(config) =
+            std::chrono::duration_cast<std::remove_cvref_t<decltype(field(config))>>(Unit(*number));
+        return {};
+      },
+      [field](const Config& config) {
+        return std::to_string(std::chrono::duration_cast<Unit>(field(config)).count());
+      }};
+}
+
+template <typename Field>
+Rule boolean(Field field) {
+  return {[field](Config& config, const json& value) -> std::string {
+            if (value.is_boolean()) {
+              field(config) = value.get<bool>();
+            } else if (value == "true" || value == "false") {
+              field(config) = value == "true";
+            } else {
+              return "is not true or false";
+            }
+            return {};
+          },
+          [field](const Config& config) { return std::string(field(config) ? "on" : "off"); }};
+}
+
+template <typename Field>
+Rule names(Field field) {
+  return {[field](Config& config, const json& value) -> std::string {
+            auto list = name_list(value);
+            if (!list) return "is not a list of names";
+            field(config) = std::move(*list);
+            return {};
+          },
+          [field](const Config& config) { return code(util::join(field(config), ",")); }};
+}
+
+Rule requests_per_second() {
+  return {[](Config& config, const json& value) -> std::string {
+            const auto number = as_number(value);
+            if (!number || !std::isfinite(*number) || *number < 0) {
+              return "is not a number >= 0 (0 disables rate limiting)";
+            }
+            config.upstream.max_rps = *number;
+            return {};
+          },
+          [](const Config& config) {
+            std::ostringstream out;
+            out << config.upstream.max_rps;
+            return out.str();
+          }};
+}
+
+Rule log_level() {
+  return {[](Config& config, const json& value) -> std::string {
+            if (!value.is_string() || std::find(kLogLevels.begin(), kLogLevels.end(),
+                                                value.get<std::string>()) == kLogLevels.end()) {
+              return "is not a log level (trace, debug, info, warn, error, critical, off)";
+            }
+            config.log_level = value.get<std::string>();
+            if (config.log_level == "warning") config.log_level = "warn";
+            return {};
+          },
+          [](const Config& config) { return code(config.log_level); }};
+}
+
+Rule transport_kind() {
+  return {[](Config& config, const json& value) -> std::string {
+            if (value != "stdio" && value != "http") return "is not a transport (stdio or http)";
+            config.transport = value.get<std::string>();
+            return {};
+          },
+          [](const Config& config) { return code(config.transport); }};
+}
+
+Rule listen_host() {
+  return {[](Config& config, const json& value) -> std::string {
+            if (!value.is_string() || !valid_host(value.get<std::string>())) {
+              return "is not an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::1) or "
+                     "localhost";
+            }
+            config.http.host = value.get<std::string>();
+            if (config.http.host.size() > 2 && config.http.host.front() == '[') {
+              config.http.host = config.http.host.substr(1, config.http.host.size() - 2);
+            }
+            return {};
+          },
+          [](const Config& config) { return code(config.http.host); }};
+}
+
+Rule origins() {
+  return {[](Config& config, const json& value) -> std::string {
+            if (!value.is_array()) return "is not an array of origins";
+            std::vector<std::string> list;
+            for (const auto& origin : value) {
+              if (!origin.is_string() || !transport::normalize_origin(origin.get<std::string>())) {
+                return "holds something that is not an origin such as https://app.example.com";
+              }
+              list.push_back(origin.get<std::string>());
+            }
+            config.http.allowed_origins = std::move(list);
+            return {};
+          },
+          [](const Config& config) { return code(util::join(config.http.allowed_origins, ",")); }};
+}
+
+// The later source wins between a token file and MCP_AUTH_TOKEN.
+Rule auth_token_file() {
+  Rule rule = text(at(&Config::auth_token_file));
+  return {[read = rule.read](Config& config, const json& value) {
+            auto why = read(config, value);
+            if (why.empty() && !config.auth_token_file.empty()) config.http.auth_token.clear();
+            return why;  // "" names no file
+          },
+          rule.show};
+}
+
+Rule auth_token() {
+  Rule rule = text(at(&Config::http, &transport::HttpOptions::auth_token));
+  return {[read = rule.read](Config& config, const json& value) {
+            config.auth_token_file.clear();
+            return read(config, value);
+          },
+          rule.show};
+}
+
+Rule tool_prefix() {
+  return {[](Config& config, const json& value) -> std::string {
+            // Tool names stay within [A-Za-z0-9_.-] and short enough for clients that add their
+            // own.
+            if (!value.is_string() || value.get_ref<const std::string&>().size() > 24 ||
+                value.get_ref<const std::string&>().find_first_not_of(
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+                    std::string::npos) {
+              return "is not up to 24 of the characters A-Z a-z 0-9 _ . -";
+            }
+            config.tools.prefix = value.get<std::string>();
+            return {};
+          },
+          [](const Config& config) { return code(config.tools.prefix); }};
+}
+
+Rule result_format() {
+  return {
+      [](Config& config, const json& value) -> std::string {
+        if (value != "compact" && value != "full") {
+          return "is not a result format (compact or full)";
         }
+        config.tools.full_results = value == "full";
+        return {};
+      },
+      [](const Config& config) { return code(config.tools.full_results ? "full" : "compact"); }};
+}
+
+// ---- every setting, in the order help and the README list them
+
+constexpr std::string_view kGeneral = "Options";
+constexpr std::string_view kUpstream = "Upstream (ActiveCampaign)";
+constexpr std::string_view kHttp =
+    "HTTP transport (--transport http; MCP Streamable HTTP at http://HOST:PORT/mcp)";
+constexpr std::string_view kTools = "Tools (see --list-tools)";
+
+const std::vector<Spec>& settings() {
+  static const std::vector<Spec> table = {
+      {kGeneral, "--transport", "stdio|http", "", "transport",
+       "how clients connect: stdio, or MCP Streamable HTTP at `/mcp` (see [HTTP "
+       "transport](#http-transport))",
+       transport_kind(), Action::Serve, kPlain},
+      {kGeneral, "--sandbox", "", "", "sandbox",
+       "use the built-in in-memory ActiveCampaign with demo data; no credentials needed",
+       boolean(at(&Config::sandbox)), Action::Serve, kPlain},
+      {kGeneral,
+       kConfigFlag,
+       "PATH",
+       "",
+       "",
+       "a JSON file: an object with any of the config file keys listed here (see "
+       "`config/activecampaign-mcp.example.json` and "
+       "`config/activecampaign-mcp.http.example.json`)",
+       {},
+       Action::Serve,
+       kPlain},
+      {kGeneral, "--log-level", "L", "LOG_LEVEL", "log_level",
+       "`trace debug info warn error critical off`; logs go to stderr only", log_level(),
+       Action::Serve, kPlain},
+      {kGeneral,
+       "--list-tools",
+       "",
+       "",
+       "",
+       "print the name and title of every tool the settings leave, then exit",
+       {},
+       Action::ListTools,
+       kPlain},
+      {kGeneral,
+       "--version",
+       "",
+       "",
+       "",
+       "print the version, then exit",
+       {},
+       Action::Version,
+       kPlain},
+      {kGeneral, "--help", "", "", "", "print these settings, then exit", {}, Action::Help, kPlain},
+
+      {kUpstream, "", "", "ACTIVECAMPAIGN_API_URL", "api_url",
+       "`https://ACCOUNT.api-us1.com` or `https://ACCOUNT.api-us1.com/api/3`",
+       text(at(&Config::upstream, &ac::ClientConfig::api_url)), Action::Serve, kPlain},
+      {kUpstream, "", "", "ACTIVECAMPAIGN_API_TOKEN", "api_token",
+       "the account's API key (Settings > Developer), sent as the `Api-Token` header; never "
+       "printed or logged, and replaced by `[redacted]` wherever an upstream answer echoes it",
+       text(at(&Config::upstream, &ac::ClientConfig::token)), Action::Serve, kSecret},
+      {kUpstream, "", "", "ACTIVECAMPAIGN_TIMEOUT_MS", "timeout_ms",
+       "time limit in milliseconds for each attempt of an upstream request",
+       duration<std::chrono::milliseconds>(at(&Config::upstream, &ac::ClientConfig::timeout), 1,
+                                           3600000,
+                                           "a whole number of milliseconds from 1 to 3600000"),
+       Action::Serve, kPlain},
+      {kUpstream, "", "", "ACTIVECAMPAIGN_MAX_RETRIES", "max_retries",
+       "retries after the first attempt (429 for every request; 502/503/504 and connection "
+       "failures for GET, PUT and DELETE; a plain 500 for GET only)",
+       integer(at(&Config::upstream, &ac::ClientConfig::max_retries), 0, 100,
+               "a whole number from 0 to 100"),
+       Action::Serve, kPlain},
+      {kUpstream, "", "", "ACTIVECAMPAIGN_MAX_RPS", "max_rps",
+       "upstream requests per second for the whole process, shared by its clients in turn; 0 "
+       "disables the limit",
+       requests_per_second(), Action::Serve, kPlain},
+      {kUpstream, "--max-queued-calls", "N", "", "max_queued_calls",
+       "upstream requests one client (session) may have waiting for that limit; more fail at "
+       "once with StatusCode 500 saying when to retry",
+       integer(at(&Config::upstream, &ac::ClientConfig::max_queued_per_caller), 1, 100000,
+               "a whole number from 1 to 100000"),
+       Action::Serve, kPlain},
+      {kUpstream, "", "", "ACTIVECAMPAIGN_CA_FILE", "ca_file",
+       "extra CA bundle (PEM) trusted besides the system's",
+       text(at(&Config::upstream, &ac::ClientConfig::ca_file)), Action::Serve, kPlain},
+      {kUpstream, "--upstream-max-body-bytes", "N", "ACTIVECAMPAIGN_MAX_BODY_BYTES",
+       "upstream_max_body_bytes",
+       "larger upstream response bodies are refused (StatusCode 500) instead of read into "
+       "memory",
+       integer(at(&Config::upstream, &ac::ClientConfig::max_body_bytes), 1024, 1 << 30,
+               "a whole number of bytes from 1024 to 1073741824"),
+       Action::Serve, kPlain},
+
+      {kHttp, "--host", "H", "", "host",
+       "HTTP: address to listen on; anything but loopback (127.0.0.0/8, `::1`, `localhost`) "
+       "needs a token or `--allow-unauthenticated`",
+       listen_host(), Action::Serve, kPlain},
+      {kHttp, "--port", "P", "", "port",
+       "HTTP: port; 0 picks a free one (the log line `listening on http://H:P/mcp` shows it)",
+       integer(at(&Config::http, &transport::HttpOptions::port), 0, 65535,
+               "a port from 0 to 65535"),
+       Action::Serve, kPlain},
+      {kHttp, "--stateless", "", "", "stateless",
+       "HTTP: no sessions, every POST self-contained (behind a load balancer); GET/DELETE "
+       "answer 405",
+       boolean(at(&Config::http, &transport::HttpOptions::stateless)), Action::Serve, kPlain},
+      {kHttp, "--allow-origin", "ORIGIN", "", "allowed_origins",
+       "HTTP: browser origins accepted besides `localhost`/`127.0.0.1`/`[::1]` (an array in "
+       "the file); others get 403",
+       origins(), Action::Serve, kRepeatable},
+      {kHttp, "--auth-token-file", "PATH", "", "auth_token_file",
+       "HTTP: require `Authorization: Bearer <token>` on `/mcp` and `/metrics`, the token "
+       "being the file's content (its trailing newline is ignored)",
+       auth_token_file(), Action::Serve, kPlain},
+      {kHttp, "", "", "MCP_AUTH_TOKEN", "",
+       "HTTP: the bearer token itself, instead of a token file; a token is never read from the "
+       "config file",
+       auth_token(), Action::Serve, kSecret},
+      {kHttp, "--allow-unauthenticated", "", "", "allow_unauthenticated",
+       "HTTP: allow a non-loopback address without a token (something else must protect it); "
+       "otherwise it is refused with exit code 2",
+       boolean(at(&Config::allow_unauthenticated)), Action::Serve, kPlain},
+      {kHttp, "--session-idle-timeout", "S", "", "session_idle_timeout",
+       "HTTP: seconds before an unused session ends (later requests with its id get 404)",
+       duration<std::chrono::seconds>(
+           at(&Config::http, &transport::HttpOptions::session_idle_timeout), 1, 7 * 24 * 3600,
+           "a whole number of seconds from 1 to 604800"),
+       Action::Serve, kPlain},
+      {kHttp, "--max-body-bytes", "N", "", "max_body_bytes", "HTTP: larger request bodies get 413",
+       integer(at(&Config::http, &transport::HttpOptions::body_limit), 1024, 1 << 30,
+               "a whole number of bytes from 1024 to 1073741824"),
+       Action::Serve, kPlain},
+      {kHttp, "--max-connections", "N", "", "max_connections",
+       "HTTP: concurrent connections; at the limit the oldest idle one is closed, and when "
+       "none is idle more get 503",
+       integer(at(&Config::http, &transport::HttpOptions::max_connections), 1, 100000,
+               "a whole number from 1 to 100000"),
+       Action::Serve, kPlain},
+      {kHttp, "--max-connections-per-client", "N", "", "max_connections_per_client",
+       "HTTP: concurrent connections from one client address; more get 503; 0 = no limit of "
+       "its own",
+       integer(at(&Config::http, &transport::HttpOptions::max_connections_per_client), 0, 100000,
+               "a whole number from 0 (no limit) to 100000"),
+       Action::Serve, kPlain},
+      {kHttp, "--max-sessions", "N", "", "max_sessions",
+       "HTTP: live sessions; at the limit `initialize` ends the least recently used idle "
+       "session, and gets 503 with `Retry-After` when none is idle",
+       integer(at(&Config::http, &transport::HttpOptions::max_sessions), 1, 1000000,
+               "a whole number from 1 to 1000000"),
+       Action::Serve, kPlain},
+
+      {kTools, "--toolsets", "LIST", "ACTIVECAMPAIGN_TOOLSETS", "toolsets",
+       "serve only these toolsets (comma-separated; an array in the file), named in the [tool "
+       "overview](#tools-at-a-glance); an unknown one stops the server with the list of toolsets",
+       names(at(&Config::tools, &tools::ToolSettings::toolsets)), Action::Serve, kPlain},
+      {kTools, "--tools", "LIST", "ACTIVECAMPAIGN_TOOLS", "tools",
+       "serve these tools too, e.g. `get_contact,create_deal`; with neither this nor "
+       "`--toolsets`, every tool is served",
+       names(at(&Config::tools, &tools::ToolSettings::tools)), Action::Serve, kPlain},
+      {kTools, "--exclude-tools", "LIST", "ACTIVECAMPAIGN_EXCLUDE_TOOLS", "exclude_tools",
+       "never serve these tools; wins over `--toolsets` and `--tools`",
+       names(at(&Config::tools, &tools::ToolSettings::exclude_tools)), Action::Serve, kPlain},
+      {kTools, "--read-only", "", "ACTIVECAMPAIGN_READ_ONLY", "read_only",
+       "serve only the tools that change nothing (`readOnlyHint`); wins over everything else",
+       boolean(at(&Config::tools, &tools::ToolSettings::read_only)), Action::Serve, kPlain},
+      {kTools, "--tool-prefix", "P", "ACTIVECAMPAIGN_TOOL_PREFIX", "tool_prefix",
+       "put `P` (up to 24 of `A-Z a-z 0-9 _ . -`) before every tool name, for clients that do "
+       "not namespace tools by server",
+       tool_prefix(), Action::Serve, kPlain},
+      {kTools, "--result-format", "F", "ACTIVECAMPAIGN_RESULT_FORMAT", "result_format",
+       "`compact` leaves `links` and null-valued fields out of records; `full` returns records "
+       "as ActiveCampaign sent them",
+       result_format(), Action::Serve, kPlain},
+      {kTools, "--max-result-chars", "N", "ACTIVECAMPAIGN_MAX_RESULT_CHARS", "max_result_chars",
+       "a get-many page longer than this is cut at a whole record (see [Results that "
+       "fit](#results-that-fit)); 0 = no limit",
+       integer(at(&Config::tools, &tools::ToolSettings::max_result_chars), 0, 1 << 30,
+               "a whole number of characters (0 = no limit)"),
+       Action::Serve, kPlain},
+  };
+  return table;
+}
+
+const Spec* with_flag(std::string_view flag) {
+  if (flag.empty()) return nullptr;
+  for (const auto& spec : settings()) {
+    if (spec.flag == flag) return &spec;
+  }
+  return nullptr;
+}
+
+const Spec* with_key(std::string_view key) {
+  for (const auto& spec : settings()) {
+    if (!spec.key.empty() && spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+// Markdown as --help shows it: no backticks, and a link to a README section as its title.
+std::string plain(std::string_view markdown) {
+  std::string out;
+  for (std::size_t i = 0; i < markdown.size(); ++i) {
+    const char c = markdown[i];
+    if (c == '`') continue;
+    if (c == '[') {
+      const auto middle = markdown.find("](#", i);
+      const auto end = markdown.find(')', middle);
+      if (middle != std::string_view::npos && end != std::string_view::npos) {
+        out += std::string(markdown.substr(i + 1, middle - i - 1)) + " in README.md";
+        i = end;
+        continue;
       }
-      config.toolsets = std::move(*names);
-    } else {
-      (key == "tools" ? config.tools : config.exclude_tools) = std::move(*names);
     }
-    return {};
+    out += c;
   }
-  if (key == "read_only") return boolean(config.read_only);
-  if (key == "result_format") {
-    if (value != "compact" && value != "full") {
-      return invalid(key, setting, "is not a result format (compact or full)");
+  return out;
+}
+
+// `text` broken into lines of at most `width` characters (a longer word gets its own line), each
+// indented by `indent` spaces.
+std::string wrapped(const std::string& text, std::size_t indent, std::size_t width) {
+  std::string out;
+  std::string line;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
     }
-    config.full_results = value == "full";
-    return {};
+    line += (line.empty() ? "" : " ") + word;
   }
-  if (key == "max_result_chars") {
-    return integer(config.max_result_chars, 0, 1 << 30,
-                   "a whole number of characters (0 = no limit)");
-  }
-  if (key == "allowed_origins") {
-    if (!value.is_array()) return invalid(key, setting, "is not an array of origins");
-    std::vector<std::string> origins;
-    for (const auto& origin : value) {
-      if (!origin.is_string() || !transport::normalize_origin(origin.get<std::string>())) {
-        return invalid(key, setting,
-                       "holds something that is not an origin such as https://app.example.com");
-      }
-      origins.push_back(origin.get<std::string>());
-    }
-    config.allowed_origins = std::move(origins);
-    return {};
-  }
-  // The later source wins between a token file and MCP_AUTH_TOKEN.
-  if (key == "auth_token_file") {
-    if (auto error = text(config.auth_token_file); !error.empty()) return error;
-    if (!config.auth_token_file.empty()) config.auth_token.clear();  // "" names no file
-    return {};
-  }
-  if (key == "auth_token") {
-    config.auth_token_file.clear();
-    return text(config.auth_token);
-  }
-  return "unknown setting " + key;
+  if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
+  return out;
+}
+
+// "--port P"; "" for a setting without a flag.
+std::string usage(const Spec& spec) {
+  std::string out(spec.flag);
+  if (!spec.argument.empty()) out += " " + std::string(spec.argument);
+  return out;
+}
+
+// Setting -> the value given for it, applied in the table's order.
+using Layer = std::map<const Spec*, Given>;
+
+std::string invalid(const Spec& spec, const Given& given, const std::string& why) {
+  // A token's value is never shown.
+  const std::string shown = (spec.traits & kSecret)
+                                ? "(hidden)"
+                                : given.value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return "invalid " + given.source + ": " + shown + " " + why;
 }
 
 // The token file's content without its trailing line break(s); nullopt when unreadable.
@@ -372,12 +604,16 @@ std::string read_file_layer(const std::string& path, Layer& layer) {
              " may not hold the bearer token: put it in a file named by auth_token_file, or in "
              "MCP_AUTH_TOKEN";
     }
-    if (std::find(kFileKeys.begin(), kFileKeys.end(), key) == kFileKeys.end()) {
-      std::string known;
-      for (const char* name : kFileKeys) known += (known.empty() ? "" : ", ") + std::string(name);
-      return "unknown key \"" + key + "\" in the config file " + path + " (known: " + known + ")";
+    const Spec* spec = with_key(key);
+    if (!spec) {
+      std::vector<std::string_view> known;
+      for (const auto& each : settings()) {
+        if (!each.key.empty()) known.push_back(each.key);
+      }
+      return "unknown key \"" + key + "\" in the config file " + path +
+             " (known: " + util::join(known) + ")";
     }
-    layer[key] = Setting{value, key + " in " + path};
+    layer[spec] = Given{value, key + " in " + path};
   }
   return {};
 }
@@ -388,11 +624,11 @@ std::string check_http(Config& config) {
     auto token = read_token_file(config.auth_token_file);
     if (!token) return "cannot read the auth token file " + config.auth_token_file;
     if (token->empty()) return "the auth token file " + config.auth_token_file + " is empty";
-    config.auth_token = std::move(*token);
+    config.http.auth_token = std::move(*token);
   }
-  if (config.auth_token.empty() && !config.allow_unauthenticated &&
-      !is_loopback_host(config.host)) {
-    return "refusing to listen on " + config.host +
+  if (config.http.auth_token.empty() && !config.allow_unauthenticated &&
+      !is_loopback_host(config.http.host)) {
+    return "refusing to listen on " + config.http.host +
            " without authentication: anyone who can reach that address could use the "
            "ActiveCampaign account. Set MCP_AUTH_TOKEN or --auth-token-file PATH to require a "
            "bearer token, listen on 127.0.0.1, or pass --allow-unauthenticated if something "
@@ -402,12 +638,6 @@ std::string check_http(Config& config) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& toolset_names() {
-  static const std::vector<std::string> names = {"contacts", "lists", "tags",
-                                                 "accounts", "deals", "ecommerce"};
-  return names;
-}
 
 bool is_loopback_host(const std::string& host) {
   if (host == "localhost") return true;
@@ -451,34 +681,32 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
     };
     auto no_value = [&] { return !inline_value; };
 
-    if (flag == "--help" || flag == "-h") {
+    const Spec* spec = with_flag(flag == "-h" ? "--help" : flag);
+    if (!spec) return {Action::Serve, {}, "unknown argument " + arguments[i] + " (see --help)"};
+    if (spec->action == Action::Help) {
       if (!no_value()) return {Action::Help, {}, flag + " takes no value"};
       result.action = Action::Help;
       return result;  // --help wins over everything else, including errors later on the line
     }
-    if (flag == "--version" && no_value()) {
-      result.action = Action::Version;
-    } else if (flag == "--list-tools" && no_value()) {
-      result.action = Action::ListTools;
-    } else if (const auto it = kSwitches.find(flag); it != kSwitches.end() && no_value()) {
-      flags[it->second] = Setting{true, flag};
-    } else if (const auto it = kValueFlags.find(flag);
-               it != kValueFlags.end() || flag == "--config") {
-      const auto value = take_value();
-      if (!value) return {Action::Serve, {}, flag + " needs a value"};
-      if (flag == "--config") {
-        config_path = *value;
-      } else if (flag == "--allow-origin") {
-        auto& origins = flags["allowed_origins"];
-        if (origins.value.is_null()) origins = Setting{json::array(), flag};
-        origins.value.push_back(*value);
+    if (spec->argument.empty()) {
+      if (!no_value()) return {Action::Serve, {}, flag + " takes no value"};
+      if (spec->action != Action::Serve) {
+        result.action = spec->action;
       } else {
-        flags[it->second] = Setting{*value, flag};
+        flags[spec] = Given{true, flag};
       }
-    } else if (flag == "--version" || flag == "--list-tools" || kSwitches.contains(flag)) {
-      return {Action::Serve, {}, flag + " takes no value"};
+      continue;
+    }
+    const auto value = take_value();
+    if (!value) return {Action::Serve, {}, flag + " needs a value"};
+    if (spec->flag == kConfigFlag) {
+      config_path = *value;
+    } else if (spec->traits & kRepeatable) {
+      auto& list = flags[spec];
+      if (list.value.is_null()) list = Given{json::array(), flag};
+      list.value.push_back(*value);
     } else {
-      return {Action::Serve, {}, "unknown argument " + arguments[i] + " (see --help)"};
+      flags[spec] = Given{*value, flag};
     }
   }
   if (result.action == Action::Version) return result;
@@ -492,15 +720,17 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
     }
   }
   Layer env;
-  for (const auto& variable : kEnvironment) {
-    const auto value = environment(variable.name);
-    if (value && !value->empty()) env[variable.key] = Setting{*value, variable.name};
+  for (const auto& spec : settings()) {
+    if (spec.environment.empty()) continue;
+    const std::string name(spec.environment);
+    const auto value = environment(name);
+    if (value && !value->empty()) env[&spec] = Given{*value, name};
   }
 
   for (const Layer* layer : {&file, &env, &flags}) {
-    for (const auto& [key, setting] : *layer) {
-      if (auto error = apply(result.config, key, setting); !error.empty()) {
-        result.error = std::move(error);
+    for (const auto& [spec, given] : *layer) {
+      if (auto why = spec->rule.read(result.config, given.value); !why.empty()) {
+        result.error = invalid(*spec, given, why);
         return result;
       }
     }
@@ -515,7 +745,7 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
     }
   }
   if (!result.config.sandbox &&
-      (result.config.api_url.empty() || result.config.api_token.empty())) {
+      (result.config.upstream.api_url.empty() || result.config.upstream.token.empty())) {
     result.error =
         "no ActiveCampaign account configured: set ACTIVECAMPAIGN_API_URL and "
         "ACTIVECAMPAIGN_API_TOKEN (or api_url and api_token in a --config file), or run with "
@@ -525,93 +755,60 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
 }
 
 std::string help_text(const std::string& program) {
-  return "Usage: " + program + R"( [options]
+  std::string out = "Usage: " + program + R"( [options]
 
 An MCP (Model Context Protocol) server for the ActiveCampaign v3 API. With no options it speaks
 MCP over stdio (one JSON-RPC message per line on stdin and stdout; logs go to stderr).
 
-Options:
-  --transport stdio|http  transport to serve (default stdio)
-  --sandbox               run against a built-in ActiveCampaign emulator with demo data
-                          (no account or token needed)
-  --config PATH           read settings from a JSON file (see config/activecampaign-mcp.example.json)
-  --log-level LEVEL       trace, debug, info, warn, error, critical or off (default info)
-  --list-tools            print the name and title of each tool the settings leave, then exit
-  --version               print the version, then exit
-  --help                  print this help, then exit
-
-HTTP transport (--transport http; MCP Streamable HTTP at http://HOST:PORT/mcp):
-  --host H                address to listen on (default 127.0.0.1; localhost, ::1 and any
-                          127.x.x.x count as loopback)
-  --port P                port to listen on (default 8080; 0 picks a free port, shown in the
-                          "listening on http://H:P/mcp" log line)
-  --stateless             no sessions: every POST is self-contained (for load balancers); GET
-                          and DELETE answer 405
-  --allow-origin ORIGIN   also accept browser requests from ORIGIN, e.g.
-                          https://app.example.com (repeatable; localhost origins always pass)
-  --auth-token-file PATH  require "Authorization: Bearer <token>" on /mcp and /metrics, the
-                          token being the content of PATH (a trailing newline is ignored)
-  --allow-unauthenticated allow listening on a non-loopback address without a token
-                          (otherwise refused: exit code 2)
-  --session-idle-timeout SECONDS
-                          end sessions unused for this long (default 1800)
-  --max-body-bytes N      largest request body accepted, else 413 (default 1048576)
-  --max-connections N     concurrent connections; at the limit the oldest idle one is closed,
-                          and when none is idle more get 503 (default 256)
-  --max-connections-per-client N
-                          concurrent connections from one client address; more get 503
-                          (default 32; 0 = no limit of its own)
-  --max-sessions N        live sessions; at the limit initialize ends the least recently used
-                          idle session, and gets 503 when none is idle (default 1000)
-
-Upstream:
-  --upstream-max-body-bytes N
-                          largest ActiveCampaign response body accepted; a larger one fails
-                          the call with StatusCode 500 (default 16777216)
-  --max-queued-calls N    upstream requests of one client (session) that may wait for the rate
-                          limit; beyond that a call fails at once with StatusCode 500 saying
-                          when to retry (default 50). Clients are served in turn.
-  Endpoints: /mcp, GET /healthz (no token needed), GET /metrics (Prometheus text format).
-
-Tools (names are comma-separated; see --list-tools):
-  --toolsets LIST         serve only these toolsets: contacts, lists, tags, accounts, deals,
-                          ecommerce (default: all)
-  --tools LIST            also serve these tools, e.g. get_contact,create_deal
-  --exclude-tools LIST    never serve these tools (wins over --toolsets and --tools)
-  --read-only             serve only the tools that change nothing (wins too)
-  --tool-prefix P         put P before every tool name, for clients that do not namespace
-                          tools by server (e.g. ac_ gives ac_get_contact)
-  --result-format compact|full
-                          compact (default) leaves null fields and links out of records;
-                          full returns them as ActiveCampaign sent them
-  --max-result-chars N    cut a get-many page longer than N characters at a whole record and
-                          say which Offset continues (default 50000; 0 = no limit)
-
-Environment (overrides the config file; flags override both):
-  ACTIVECAMPAIGN_API_URL       account API URL, e.g. https://youraccount.api-us1.com
-  ACTIVECAMPAIGN_API_TOKEN     API token (Settings > Developer in ActiveCampaign)
-  ACTIVECAMPAIGN_TIMEOUT_MS    timeout per upstream attempt in ms (default 30000)
-  ACTIVECAMPAIGN_MAX_RETRIES   retries for 429, 5xx and network failures (default 3)
-  ACTIVECAMPAIGN_MAX_RPS       client-side request rate limit per second (default 5; 0 disables)
-  ACTIVECAMPAIGN_CA_FILE       extra CA bundle (PEM) for TLS
-  ACTIVECAMPAIGN_MAX_BODY_BYTES  as --upstream-max-body-bytes
-  LOG_LEVEL                    as --log-level
-  MCP_AUTH_TOKEN               bearer token for the HTTP transport (instead of --auth-token-file)
-  ACTIVECAMPAIGN_TOOLSETS, ACTIVECAMPAIGN_TOOLS, ACTIVECAMPAIGN_EXCLUDE_TOOLS,
-  ACTIVECAMPAIGN_READ_ONLY (true/false), ACTIVECAMPAIGN_TOOL_PREFIX,
-  ACTIVECAMPAIGN_RESULT_FORMAT, ACTIVECAMPAIGN_MAX_RESULT_CHARS
-                               as the flags of the same names
-
-Config file keys: api_url, api_token, timeout_ms, max_retries, max_rps, ca_file,
-upstream_max_body_bytes, log_level,
-transport, sandbox, host, port, stateless, allowed_origins (array), auth_token_file,
-allow_unauthenticated, session_idle_timeout, max_body_bytes, max_connections,
-max_connections_per_client, max_sessions, max_queued_calls, toolsets, tools, exclude_tools
-(arrays or comma-separated strings), read_only, tool_prefix, result_format, max_result_chars.
-The bearer token itself is never taken from a config file.
+)";
+  out += wrapped(plain(kHowSettingsCombine), 0, 100);
+  const Config defaults;
+  std::string_view section;
+  for (const auto& spec : settings()) {
+    if (spec.section != section) {
+      section = spec.section;
+      out += "\n" + std::string(section) + ":\n";
+    }
+    const std::string name = spec.flag.empty() ? std::string(spec.environment) : usage(spec);
+    std::vector<std::string> also;
+    if (!spec.flag.empty() && !spec.environment.empty()) also.emplace_back(spec.environment);
+    if (!spec.key.empty()) also.push_back("file: " + std::string(spec.key));
+    if (spec.traits & kRepeatable) also.emplace_back("repeatable");
+    const std::string shown = spec.rule.show ? plain(spec.rule.show(defaults)) : "";
+    if (!shown.empty() && shown != "off") also.push_back("default " + shown);  // switches: off
+    out += "  " + name + (also.empty() ? "" : "  (" + util::join(also, "; ") + ")") + "\n";
+    out += wrapped(plain(spec.meaning), 6, 100);
+  }
+  out += R"(
+Endpoints (HTTP): /mcp, GET /healthz (no token needed), GET /metrics (Prometheus text format).
 
 Exit codes: 0 success, 2 invalid configuration or arguments, 1 other failure.
 )";
+  return out;
+}
+
+std::string settings_markdown() {
+  // A '|' inside a cell (stdio|http) must not end it.
+  auto cell = [](std::string text) {
+    for (std::size_t at = 0; (at = text.find('|', at)) != std::string::npos; at += 2) {
+      text.insert(at, "\\");
+    }
+    return text;
+  };
+  const Config defaults;
+  std::string out = wrapped(std::string(kHowSettingsCombine), 0, 100) +
+                    "\n| flag | environment | config file key | default | meaning |\n"
+                    "|---|---|---|---|---|\n";
+  for (const auto& spec : settings()) {
+    std::vector<std::string> cells = {
+        code(usage(spec)) + (spec.traits & kRepeatable ? " (repeatable)" : ""),
+        code(std::string(spec.environment)), code(std::string(spec.key)),
+        spec.rule.show ? spec.rule.show(defaults) : "", std::string(spec.meaning)};
+    out += "|";
+    for (auto& text : cells) out += text.empty() ? " |" : " " + cell(std::move(text)) + " |";
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace acmcp::app

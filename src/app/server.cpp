@@ -79,21 +79,9 @@ std::shared_ptr<mcp::ClientLogSink> setup_logging(const std::string& level) {
   return client_sink;
 }
 
-tools::ToolSettings tool_settings(const Config& config) {
-  tools::ToolSettings settings;
-  settings.prefix = config.tool_prefix;
-  settings.toolsets = config.toolsets;
-  settings.tools = config.tools;
-  settings.exclude_tools = config.exclude_tools;
-  settings.read_only = config.read_only;
-  settings.full_results = config.full_results;
-  settings.max_result_chars = static_cast<std::size_t>(config.max_result_chars);
-  return settings;
-}
-
 int list_tools(const Config& config) {
   OfflineUpstream upstream;
-  tools::ToolRegistry registry(upstream, tool_settings(config));
+  tools::ToolRegistry registry(upstream, config.tools);
   for (const auto& tool : registry.tool_definitions()) {
     std::cout << tool.value("name", "") << '\t' << tool.value("title", "") << '\n';
   }
@@ -207,17 +195,7 @@ void serve_stdio(asio::io_context& io, Services& services, const Config& config,
 }
 
 transport::HttpOptions http_options(const Config& config, Services& services) {
-  transport::HttpOptions options;
-  options.host = config.host;
-  options.port = static_cast<std::uint16_t>(config.port);
-  options.stateless = config.stateless;
-  options.allowed_origins = config.allowed_origins;
-  options.auth_token = config.auth_token;
-  options.body_limit = static_cast<std::size_t>(config.max_body_bytes);
-  options.max_connections = static_cast<std::size_t>(config.max_connections);
-  options.max_connections_per_client = static_cast<std::size_t>(config.max_connections_per_client);
-  options.max_sessions = static_cast<std::size_t>(config.max_sessions);
-  options.session_idle_timeout = std::chrono::seconds(config.session_idle_timeout_s);
+  transport::HttpOptions options = config.http;
   auto* all = &services;
   const bool sandbox = config.sandbox;
   options.health = [all, sandbox] {
@@ -259,9 +237,9 @@ bool serve_http(asio::io_context& io, Services& services, const Config& config,
     spdlog::critical("{}", e.what());
     return false;
   }
-  if (config.auth_token.empty()) {
+  if (config.http.auth_token.empty()) {
     spdlog::info("no bearer token configured: whoever can reach {} may use this server",
-                 config.host);
+                 config.http.host);
   }
 
   std::promise<void> stopped;
@@ -286,15 +264,7 @@ int serve(const Config& config) {
   auto services = std::make_unique<Services>();
   int exit_code = 0;
   try {
-    ac::ClientConfig client_config;
-    client_config.api_url = config.api_url;
-    client_config.token = config.api_token;
-    client_config.timeout = std::chrono::milliseconds(config.timeout_ms);
-    client_config.max_retries = config.max_retries;
-    client_config.max_rps = config.max_rps;
-    client_config.max_queued_per_caller = static_cast<std::size_t>(config.max_queued_calls);
-    client_config.ca_file = config.ca_file;
-    client_config.max_body_bytes = static_cast<std::size_t>(config.upstream_max_body_bytes);
+    ac::ClientConfig client_config = config.upstream;
     if (config.sandbox) {
       services->sandbox = std::make_unique<sandbox::SandboxServer>(io.get_executor());
       client_config.api_url = services->sandbox->base_url();
@@ -308,15 +278,18 @@ int serve(const Config& config) {
       return kExitBadConfig;
     }
     services->upstream = std::make_unique<MeteredUpstream>(*services->client, services->metrics);
-    services->registry =
-        std::make_unique<DeferredTools>(*services->upstream, tool_settings(config));
-    // Named tools are checked while loading: an unknown one must stop the server before it
-    // serves anything.
-    if (!config.tools.empty() || !config.exclude_tools.empty()) services->registry->wait();
+    services->registry = std::make_unique<DeferredTools>(*services->upstream, config.tools);
+    // Named toolsets and tools are checked while loading: an unknown one must stop the server
+    // before it serves anything.
+    if (!config.tools.toolsets.empty() || !config.tools.tools.empty() ||
+        !config.tools.exclude_tools.empty()) {
+      services->registry->wait();
+    }
     services->tools = std::make_unique<MeteredTools>(*services->registry, services->metrics);
 
     spdlog::info("activecampaign-mcp {} ready ({}), {} worker threads", ACMCP_VERSION,
-                 config.sandbox ? std::string("sandbox") : origin_of(config.api_url), threads);
+                 config.sandbox ? std::string("sandbox") : origin_of(config.upstream.api_url),
+                 threads);
     if (config.transport == "http") {
       if (!serve_http(io, *services, config, client_sink)) exit_code = kExitFailure;
       services->http.reset();  // while the pool runs, so its last handlers can finish

@@ -1,6 +1,8 @@
 // Builds envelopes and turns upstream failures into sentences a person or a model can act on.
 #include "tools/envelope.hpp"
 
+#include "util/join.hpp"
+
 #include <string>
 #include <vector>
 
@@ -30,15 +32,6 @@ std::vector<std::string> error_titles(const json& body) {
   return titles;
 }
 
-std::string join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
-}
-
 // The upstream's own explanation, whichever form it took ({message}, {errors: [{title}]}, {error}).
 std::string upstream_explanation(const json& body) {
   if (body.is_object()) {
@@ -48,7 +41,7 @@ std::string upstream_explanation(const json& body) {
       }
     }
     auto titles = error_titles(body);
-    if (!titles.empty()) return join(titles, "; ");
+    if (!titles.empty()) return util::join(titles, "; ");
   }
   return "";
 }
@@ -107,7 +100,7 @@ std::string failure_message(const OperationLabel& label, const ac::Response& res
   }
   if (status == 422) {
     auto titles = error_titles(response.body);
-    const std::string reasons = titles.empty() ? explanation : join(titles, "; ");
+    const std::string reasons = titles.empty() ? explanation : util::join(titles, "; ");
     return prefix(label) + "ActiveCampaign rejected the data (HTTP 422" +
            (reasons.empty() ? std::string() : ": " + reasons) + ").";
   }

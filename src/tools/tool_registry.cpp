@@ -21,6 +21,7 @@
 #include "tools/result_shape.hpp"
 #include "tools/tool_spec.hpp"
 #include "util/compact_json.hpp"
+#include "util/join.hpp"
 #include "util/log_caller.hpp"
 
 namespace acmcp::tools {
@@ -289,12 +290,6 @@ ToolSpec load_entry(json& entry, const std::string& file, const std::string& too
   return spec;
 }
 
-std::string joined(const std::set<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
 }  // namespace
 
 struct ToolRegistry::Impl {
@@ -362,7 +357,7 @@ struct ToolRegistry::Impl {
     for (const auto& toolset : settings.toolsets) {
       if (!toolsets.contains(toolset)) {
         throw std::invalid_argument("unknown toolset \"" + toolset +
-                                    "\" (toolsets: " + joined(toolsets) + ")");
+                                    "\" (toolsets: " + util::join(toolsets) + ")");
       }
     }
     for (auto* list : {&settings.tools, &settings.exclude_tools}) {
@@ -371,7 +366,7 @@ struct ToolRegistry::Impl {
         if (!names.contains(name)) {
           throw std::invalid_argument("unknown tool \"" + name + "\" in " +
                                       (list == &settings.tools ? "tools" : "exclude_tools") +
-                                      " (tools: " + joined(names) + ")");
+                                      " (tools: " + util::join(names) + ")");
         }
       }
     }

@@ -291,14 +291,29 @@ TEST(E2eCommandLine, ListToolsShowsWhatTheSettingsLeave) {
   EXPECT_EQ(result.out, "ac_get_many_tags\tGet Many Tags\nac_get_tag\tGet a Tag\n");
 }
 
-TEST(E2eCommandLine, AnUnknownToolNameStopsTheServer) {
-  for (const std::vector<std::string>& arguments :
-       {std::vector<std::string>{"--sandbox", "--tools", "get_contacts"},
-        std::vector<std::string>{"--list-tools", "--exclude-tools", "get_contacts"}}) {
-    const auto result = run_to_completion(arguments);
-    EXPECT_EQ(result.exit_code, 2);
-    EXPECT_THAT(result.err, HasSubstr("unknown tool \"get_contacts\""));
-    EXPECT_THAT(result.err, HasSubstr("get_many_contacts"));
+// Names are checked where they are known, by the tool registry, before anything is served.
+TEST(E2eCommandLine, AnUnknownToolOrToolsetStopsTheServer) {
+  struct Case {
+    std::vector<std::string> arguments;
+    std::string error;
+    std::string valid;  // part of the list of valid names that follows it
+  };
+  for (const Case& each : {Case{{"--sandbox", "--tools", "get_contacts"},
+                                "unknown tool \"get_contacts\"",
+                                "get_many_contacts"},
+                           Case{{"--list-tools", "--exclude-tools", "get_contacts"},
+                                "unknown tool \"get_contacts\"",
+                                "get_many_contacts"},
+                           Case{{"--sandbox", "--toolsets", "contacts,campaigns"},
+                                "unknown toolset \"campaigns\"",
+                                "accounts, contacts, deals, ecommerce, lists, tags"},
+                           Case{{"--list-tools", "--toolsets", "campaigns"},
+                                "unknown toolset \"campaigns\"",
+                                "accounts, contacts, deals, ecommerce, lists, tags"}}) {
+    const auto result = run_to_completion(each.arguments);
+    EXPECT_EQ(result.exit_code, 2) << each.error;
+    EXPECT_THAT(result.err, HasSubstr(each.error));
+    EXPECT_THAT(result.err, HasSubstr(each.valid));
   }
 }
 
