@@ -19,7 +19,7 @@
 #include "mcp/session.hpp"
 #include "mcp/tool_provider.hpp"
 
-namespace acmcp::test {
+namespace acmcp::testkit {
 
 using nlohmann::json;
 namespace asio = boost::asio;
@@ -160,4 +160,4 @@ class RunningIo {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace acmcp::test
+}  // namespace acmcp::testkit

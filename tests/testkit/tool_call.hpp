@@ -11,7 +11,7 @@
 
 #include "mcp/tool_provider.hpp"
 
-namespace acmcp::testing_support {
+namespace acmcp::testkit {
 
 inline nlohmann::json call_tool_checked(boost::asio::io_context& io, mcp::ToolProvider& tools,
                                         const std::string& tool, nlohmann::json args) {
@@ -25,4 +25,4 @@ inline nlohmann::json call_tool_checked(boost::asio::io_context& io, mcp::ToolPr
   return envelope;
 }
 
-}  // namespace acmcp::testing_support
+}  // namespace acmcp::testkit
