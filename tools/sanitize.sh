@@ -33,7 +33,7 @@ command -v "$compiler" >/dev/null || fail "compiler $compiler not found"
 # The concurrency tests: the executables whose tests run io_contexts on several threads, concurrent
 # coroutines, shared caches from many threads, or the real (multi-threaded) server binary.
 # test_tools is left out: its calls run on one io thread, the pattern test_faults covers.
-tsan_targets=(activecampaign-mcp test_mcp test_http test_activecampaign test_sandbox test_app
+tsan_targets=(activecampaign-mcp test_mcp test_transport test_activecampaign test_sandbox test_app
               test_metrics test_schema test_e2e test_faults)
 
 # Sanitizer options are linked into every executable (as the runtimes' __*_default_options hooks)

@@ -1,18 +1,18 @@
 // Client against the scriptable loopback server over plain HTTP: requests, retries, limits, pool.
 #include "activecampaign/client.hpp"
 
-#include "activecampaign/client_harness.hpp"
-#include "activecampaign/test_server.hpp"
-
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <set>
 #include <stdexcept>
 #include <thread>
+
+#include "client_harness.hpp"
+#include "testkit/test_server.hpp"
 
 namespace acmcp::ac {
 namespace {
@@ -20,9 +20,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::get;
 using testing::post;
-using testing::ScriptedResponse;
 using testing::send_now;
-using testing::TestServer;
+using testkit::ScriptedResponse;
+using testkit::TestServer;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kToken = "test-token-5f2c";
@@ -219,7 +219,7 @@ TEST_F(ClientTest, CloseWithoutAnswerIsReported) {
 
 TEST(ClientConnect, PostIsRetriedAfterConnectionRefused) {
   boost::asio::io_context io;
-  const auto port = testing::unused_port();
+  const auto port = testkit::unused_port();
   auto config = config_for("http://127.0.0.1:" + std::to_string(port));
   Client client(io.get_executor(), config);
   const auto response = send_now(io, client, post("/contacts"));
@@ -233,7 +233,7 @@ TEST(ClientConnect, PostIsRetriedAfterConnectionRefused) {
 
 TEST(ClientConnect, ErrorNeverContainsTheToken) {
   boost::asio::io_context io;
-  auto config = config_for("http://127.0.0.1:" + std::to_string(testing::unused_port()));
+  auto config = config_for("http://127.0.0.1:" + std::to_string(testkit::unused_port()));
   config.max_retries = 0;
   Client client(io.get_executor(), config);
   std::vector<std::string> waits;

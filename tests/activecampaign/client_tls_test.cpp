@@ -1,9 +1,9 @@
 // Client over TLS against the loopback server: trusted CA, untrusted CA, host name mismatch.
-#include "activecampaign/client.hpp"
-#include "activecampaign/client_harness.hpp"
-#include "activecampaign/test_server.hpp"
-
 #include <gtest/gtest.h>
+
+#include "activecampaign/client.hpp"
+#include "client_harness.hpp"
+#include "testkit/test_server.hpp"
 
 namespace acmcp::ac {
 namespace {
@@ -12,8 +12,8 @@ using namespace std::chrono_literals;
 using testing::get;
 using testing::post;
 using testing::send_now;
-using testing::TestServer;
-using testing::TlsIdentity;
+using testkit::TestServer;
+using testkit::TlsIdentity;
 
 const std::string kTlsDir = std::string(ACMCP_TEST_DATA_DIR) + "/tls/";
 
@@ -37,7 +37,7 @@ ClientConfig tls_config(const std::string& url, bool trust_test_ca) {
 TEST(ClientTls, SucceedsWithTheTestCaForAnIpAddress) {
   boost::asio::io_context io;
   TestServer server(identity("localhost"));
-  testing::ScriptedResponse secure;
+  testkit::ScriptedResponse secure;
   secure.body = R"({"secure":true})";
   server.script(secure);
   Client client(io.get_executor(), tls_config(server.url(), true));

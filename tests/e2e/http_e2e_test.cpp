@@ -8,8 +8,8 @@
 #include <fstream>
 #include <regex>
 
-#include "http/http_client.hpp"
-#include "mcp_process.hpp"
+#include "testkit/http_client.hpp"
+#include "testkit/mcp_process.hpp"
 #include "upstream_sandbox.hpp"
 
 using namespace std::chrono_literals;
@@ -20,9 +20,7 @@ using testing::Not;
 namespace acmcp::e2e {
 namespace {
 
-using test::Headers;
-using test::HttpClient;
-using test::HttpResult;
+using namespace testkit;
 
 constexpr const char* kBearerToken = "e2e-BEARER-secret-77";
 
@@ -165,8 +163,8 @@ TEST(E2eHttp, ToolsListAndToolCallThroughTheSandbox) {
   ASSERT_TRUE(tools.is_array());
   EXPECT_GT(tools.size(), 50u);
 
-  const auto call = server.post(call_tool("get_many_tags", json::object()),
-                                HttpServer::session_headers(id));
+  const auto call =
+      server.post(call_tool("get_many_tags", json::object()), HttpServer::session_headers(id));
   ASSERT_TRUE(call);
   EXPECT_EQ(call->status, 200);
   const json result = reply_of(*call)["result"];
@@ -358,8 +356,8 @@ TEST(E2eHttp, AFloodingSessionDoesNotStarveAnother) {
   ASSERT_FALSE(other.empty());
   std::this_thread::sleep_for(300ms);  // the flood is queued by now
   const auto started = std::chrono::steady_clock::now();
-  const auto answer = server.post(call_tool("get_many_tags", {{"Limit", 1}}),
-                                  HttpServer::session_headers(other));
+  const auto answer =
+      server.post(call_tool("get_many_tags", {{"Limit", 1}}), HttpServer::session_headers(other));
   const auto waited = std::chrono::steady_clock::now() - started;
   ASSERT_TRUE(answer) << "no answer within 5 s";
   EXPECT_EQ(reply_of(*answer)["result"]["structuredContent"]["StatusCode"], 200);
@@ -501,10 +499,8 @@ TEST(E2eHttp, MetricsCountToolCallsAndRequests) {
   HttpServer server;
   ASSERT_TRUE(server.listening());
   const auto id = server.initialize();
-  server.post(call_tool("get_many_tags", json::object()),
-              HttpServer::session_headers(id));
-  server.post(call_tool("get_tag", {{"TagId", "x"}}, 8),
-              HttpServer::session_headers(id));
+  server.post(call_tool("get_many_tags", json::object()), HttpServer::session_headers(id));
+  server.post(call_tool("get_tag", {{"TagId", "x"}}, 8), HttpServer::session_headers(id));
   const auto answer = server.get("/metrics");
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200);
@@ -629,8 +625,8 @@ TEST(E2eHttp, LogRecordsNeverCrossSessions) {
   ASSERT_TRUE(server.post(call_tool("get_contact", {{"ContactId", 424242}}),
                           HttpServer::session_headers(other_id)));
   // The listener's own call, whose upstream record it must get.
-  ASSERT_TRUE(server.post(call_tool("get_tag", {{"TagId", 1}}),
-                          HttpServer::session_headers(listener)));
+  ASSERT_TRUE(
+      server.post(call_tool("get_tag", {{"TagId", 1}}), HttpServer::session_headers(listener)));
 
   std::string seen;
   for (auto event = stream.next_event(2s); event; event = stream.next_event(1s)) {

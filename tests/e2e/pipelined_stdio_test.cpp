@@ -9,13 +9,15 @@
 #include <set>
 #include <string>
 
-#include "mcp_process.hpp"
+#include "testkit/mcp_process.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace acmcp::e2e {
 namespace {
+
+using namespace testkit;
 
 constexpr int kRequests = 1000;
 using Clock = std::chrono::steady_clock;
@@ -51,8 +53,7 @@ json request_for(int id) {
       break;
     case Kind::GetContact:
       request["method"] = "tools/call";
-      request["params"] = {{"name", "get_contact"},
-                           {"arguments", {{"ContactId", contact_of(id)}}}};
+      request["params"] = {{"name", "get_contact"}, {"arguments", {{"ContactId", contact_of(id)}}}};
       break;
     case Kind::GetTags:
       request["method"] = "tools/call";

@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "mcp_process.hpp"
+#include "testkit/mcp_process.hpp"
 #include "upstream_sandbox.hpp"
 
 using namespace std::chrono_literals;
@@ -17,6 +17,8 @@ using testing::Not;
 
 namespace acmcp::e2e {
 namespace {
+
+using namespace testkit;
 
 constexpr const char* kSecretToken = "e2e-SECRET-token-42";
 

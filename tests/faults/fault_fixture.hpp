@@ -18,7 +18,7 @@
 #include "activecampaign/client.hpp"
 #include "sandbox/sandbox_server.hpp"
 #include "testkit/sandbox_faults.hpp"
-#include "support/tool_call.hpp"
+#include "testkit/tool_call.hpp"
 #include "tools/tool_registry.hpp"
 
 namespace acmcp::faults {
@@ -74,7 +74,7 @@ class FaultTest : public ::testing::Test {
 
   // Calls a tool through the registry; returns the envelope after checking the result's form.
   json call(const std::string& tool, json args) {
-    return testing_support::call_tool_checked(io, *registry, tool, std::move(args));
+    return testkit::call_tool_checked(io, *registry, tool, std::move(args));
   }
 
   json get_deal() { return call("get_deal", {{"DealId", 1}}); }

@@ -1,7 +1,7 @@
 // Network failure classes through the real client: refused connections, resets and timeouts.
 // Each asserts the exact envelope and how often the request reached the upstream.
-#include "activecampaign/test_server.hpp"
 #include "fault_fixture.hpp"
+#include "testkit/test_server.hpp"
 
 namespace acmcp::faults {
 namespace {
@@ -13,7 +13,7 @@ using ::testing::StartsWith;
 // --- connect refused
 
 TEST_F(FaultTest, ConnectRefusedIs500AfterTheRetryBudget) {
-  const auto port = ac::testing::unused_port();
+  const auto port = testkit::unused_port();
   connect(fast_config("http://127.0.0.1:" + std::to_string(port) + "/api/3", "tok"));
   const json envelope = get_deal();
   expect_no_response(envelope, "Deal", 0);
@@ -25,8 +25,8 @@ TEST_F(FaultTest, ConnectRefusedIs500AfterTheRetryBudget) {
 }
 
 TEST_F(FaultTest, ConnectRefusedCreateWritesNothing) {
-  connect(fast_config("http://127.0.0.1:" + std::to_string(ac::testing::unused_port()) + "/api/3",
-                      "tok"));
+  connect(
+      fast_config("http://127.0.0.1:" + std::to_string(testkit::unused_port()) + "/api/3", "tok"));
   const json envelope = create_deal();
   expect_no_response(envelope, "Deal", 0);
   EXPECT_THAT(message_of(envelope), AllOf(StartsWith("Create a Deal failed: no usable response"),

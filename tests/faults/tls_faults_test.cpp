@@ -1,7 +1,7 @@
 // TLS failures through the real client and tools: a certificate for another host and an expired
 // certificate, both signed by a CA the client trusts. Neither may reach the HTTP layer.
-#include "activecampaign/test_server.hpp"
 #include "fault_fixture.hpp"
+#include "testkit/test_server.hpp"
 
 namespace acmcp::faults {
 namespace {
@@ -12,19 +12,19 @@ using ::testing::StartsWith;
 
 const std::string kTlsDir = std::string(ACMCP_TEST_DATA_DIR) + "/tls/";
 
-ac::testing::TlsIdentity identity(const std::string& name) {
+testkit::TlsIdentity identity(const std::string& name) {
   return {kTlsDir + name + ".pem", kTlsDir + name + ".key"};
 }
 
 class TlsFaultTest : public FaultTest {
  protected:
   void serve_with(const std::string& certificate) {
-    server = std::make_unique<ac::testing::TestServer>(identity(certificate));
+    server = std::make_unique<testkit::TestServer>(identity(certificate));
     auto config = fast_config(server->url() + "/api/3", "tls-token");
     config.ca_file = kTlsDir + "ca.pem";
     connect(config);
   }
-  std::unique_ptr<ac::testing::TestServer> server;
+  std::unique_ptr<testkit::TestServer> server;
 };
 
 TEST_F(TlsFaultTest, CertificateForAnotherHostIsRefusedWithoutRetry) {
@@ -53,7 +53,7 @@ TEST_F(TlsFaultTest, ExpiredCertificateIsRefusedWithoutRetry) {
 
 TEST_F(TlsFaultTest, ValidCertificateFromTheSameCaWorks) {
   serve_with("localhost");
-  ac::testing::ScriptedResponse deal;
+  testkit::ScriptedResponse deal;
   deal.body = R"({"deal":{"id":"1","title":"Over TLS"}})";
   server->script(deal);
   const json envelope = get_deal();

@@ -6,17 +6,17 @@
 #include <regex>
 #include <thread>
 
-#include "activecampaign/test_server.hpp"
-#include "e2e/mcp_process.hpp"
 #include "fault_fixture.hpp"
-#include "http/http_client.hpp"
+#include "testkit/http_client.hpp"
+#include "testkit/mcp_process.hpp"
+#include "testkit/test_server.hpp"
 
 namespace acmcp::faults {
 namespace {
 
-using e2e::McpProcess;
-using test::HttpClient;
-using test::HttpResult;
+using testkit::HttpClient;
+using testkit::HttpResult;
+using testkit::McpProcess;
 
 const std::string kApiToken = "tok-LEAKCHECK-7f3a9";
 const std::string kBearerToken = "bearer-LEAKCHECK-91c2";
@@ -160,10 +160,9 @@ TEST_F(TokenLeak, NoTokenInStdioOutputForAnyFailureClass) {
   run_stdio(sandbox->base_url(), [&](McpProcess& server) {
     for (const auto& failure : sandbox_failure_classes()) {
       arm(failure.fault);
-      expect_failure(
-          server.request(++id, "tools/call",
-                         tools_call(id, "get_deal", {{"DealId", 1}}).at("params")),
-          failure.name);
+      expect_failure(server.request(++id, "tools/call",
+                                    tools_call(id, "get_deal", {{"DealId", 1}}).at("params")),
+                     failure.name);
     }
   });
   EXPECT_GE(sandbox->requests().size(), sandbox_failure_classes().size());
@@ -181,15 +180,13 @@ TEST_F(TokenLeak, NoTokenInStdioOutputForAnyFailureClass) {
 
 TEST_F(TokenLeak, NoTokenWhenTheConnectionIsRefusedOrTlsFails) {
   const std::string refused =
-      "http://127.0.0.1:" + std::to_string(ac::testing::unused_port()) + "/api/3";
-  ac::testing::TestServer other_host(
-      {{kTlsDir + "other.example.pem", kTlsDir + "other.example.key"}});
-  ac::testing::TestServer expired({{kTlsDir + "expired.pem", kTlsDir + "expired.key"}});
+      "http://127.0.0.1:" + std::to_string(testkit::unused_port()) + "/api/3";
+  testkit::TestServer other_host({{kTlsDir + "other.example.pem", kTlsDir + "other.example.key"}});
+  testkit::TestServer expired({{kTlsDir + "expired.pem", kTlsDir + "expired.key"}});
   for (const auto& url : {refused, other_host.url() + "/api/3", expired.url() + "/api/3"}) {
     run_stdio(url, [&](McpProcess& server) {
       expect_failure(
-          server.request(1, "tools/call",
-                         tools_call(1, "create_deal", kNewDeal).at("params")),
+          server.request(1, "tools/call", tools_call(1, "create_deal", kNewDeal).at("params")),
           url);
     });
   }
@@ -207,7 +204,7 @@ TEST_F(TokenLeak, NoTokenInHttpAnswersLogsOrMetricsForAnyFailureClass) {
   ASSERT_TRUE(std::regex_search(*listening, match, pattern));
   const auto port = static_cast<std::uint16_t>(std::stoi(match[1].str()));
 
-  test::Headers headers = {{"Authorization", "Bearer " + kBearerToken}};
+  testkit::Headers headers = {{"Authorization", "Bearer " + kBearerToken}};
   const auto post = [&](const json& message) {
     HttpClient client(port);
     auto answer = client.request("POST", "/mcp", message.dump(), headers, std::chrono::seconds(10));

@@ -8,8 +8,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 
-#include "fake_tools.hpp"
 #include "mcp/client_log_sink.hpp"
+#include "testkit/fake_tools.hpp"
 #include "util/log_caller.hpp"
 
 using namespace std::chrono_literals;
@@ -19,6 +19,8 @@ using testing::HasSubstr;
 
 namespace acmcp::test {
 namespace {
+
+using namespace testkit;
 
 class SessionTest : public testing::Test {
  protected:

@@ -7,15 +7,13 @@
 #include <optional>
 #include <thread>
 
-#include "sandbox/http_test_client.hpp"
 #include "sandbox/sandbox_server.hpp"
+#include "sandbox_http.hpp"
 
 namespace acmcp::sandbox {
 namespace {
 
 using nlohmann::json;
-using testing::http_once;
-using testing::HttpReply;
 namespace asio = boost::asio;
 
 class SandboxRoutesHttpTest : public ::testing::Test {
@@ -31,8 +29,8 @@ class SandboxRoutesHttpTest : public ::testing::Test {
     thread_.join();
   }
 
-  std::optional<HttpReply> send(const std::string& method, const std::string& target,
-                                const json& body = json()) {
+  std::optional<testkit::HttpResult> send(const std::string& method, const std::string& target,
+                                          const json& body = json()) {
     return http_once(server_->port(), method, target, server_->token(),
                      body.is_null() ? "" : body.dump());
   }
@@ -66,8 +64,7 @@ TEST_F(SandboxRoutesHttpTest, DealNoteCreateThenUpdate) {
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201);
   auto id = created->json()["note"]["id"].get<std::string>();
-  auto updated =
-      send("PUT", "/api/3/deals/1/notes/" + id, {{"note", {{"note", "Second"}}}});
+  auto updated = send("PUT", "/api/3/deals/1/notes/" + id, {{"note", {{"note", "Second"}}}});
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->status, 200);
   EXPECT_EQ(updated->json()["note"]["note"], "Second");

@@ -13,7 +13,7 @@
 #include "activecampaign/client.hpp"
 #include "sandbox/sandbox_server.hpp"
 #include "testkit/sandbox_faults.hpp"
-#include "support/tool_call.hpp"
+#include "testkit/tool_call.hpp"
 #include "tool_test_support.hpp"
 
 namespace acmcp::tools {
@@ -76,7 +76,7 @@ class SandboxTools : public ::testing::Test {
 
   // Calls a tool and returns the envelope (structuredContent), checking the result's form.
   json call(const std::string& tool, json args) {
-    return testing_support::call_tool_checked(io, *registry, tool, std::move(args));
+    return testkit::call_tool_checked(io, *registry, tool, std::move(args));
   }
 
   std::vector<sandbox::RecordedRequest> log() const { return sandbox->requests(); }

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace acmcp::ac::testing {
+namespace acmcp::testkit {
 
 struct ScriptedResponse {
   enum class Action {
@@ -64,4 +64,4 @@ class TestServer {
 // A loopback port with nothing listening on it (bound, then closed).
 unsigned short unused_port();
 
-}  // namespace acmcp::ac::testing
+}  // namespace acmcp::testkit

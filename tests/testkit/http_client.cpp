@@ -1,6 +1,6 @@
-// Blocking Beast client for the transport tests: each operation runs on a private io_context for
+// Blocking Beast client for tests: each operation runs on a private io_context for
 // at most its timeout, so a misbehaving server fails a test instead of hanging it.
-#include "http/http_client.hpp"
+#include "testkit/http_client.hpp"
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
@@ -11,7 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 
-namespace acmcp::test {
+namespace acmcp::testkit {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -239,4 +239,4 @@ bool HttpClient::closed_by_server(std::chrono::milliseconds timeout) {
   return ec && ec != asio::error::timed_out;
 }
 
-}  // namespace acmcp::test
+}  // namespace acmcp::testkit

@@ -1,5 +1,5 @@
-// A small blocking HTTP/1.1 client for the transport tests: one connection, every operation
-// bounded by a timeout, with helpers to read an event stream event by event.
+// A small blocking HTTP/1.1 client for tests of the transport, the binary and the sandbox: one
+// connection, every operation bounded by a timeout, with helpers to read an event stream.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace acmcp::test {
+namespace acmcp::testkit {
 
 using namespace std::chrono_literals;
 
@@ -73,4 +73,4 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace acmcp::test
+}  // namespace acmcp::testkit

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace acmcp::e2e {
+namespace acmcp::testkit {
 
 class McpProcess {
  public:
@@ -94,4 +94,4 @@ constexpr bool kSanitizedBuild =
     false;
 #endif
 
-}  // namespace acmcp::e2e
+}  // namespace acmcp::testkit

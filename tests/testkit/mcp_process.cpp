@@ -1,5 +1,5 @@
 // Child process plumbing for the end-to-end tests: fork/exec with three pipes, reader threads.
-#include "mcp_process.hpp"
+#include "testkit/mcp_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace acmcp::e2e {
+namespace acmcp::testkit {
 
 using nlohmann::json;
 
@@ -224,4 +224,4 @@ Completed run_to_completion(std::vector<std::string> arguments,
   return completed;
 }
 
-}  // namespace acmcp::e2e
+}  // namespace acmcp::testkit

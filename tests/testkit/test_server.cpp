@@ -1,6 +1,7 @@
 // The scriptable test server: one coroutine per connection, keep-alive, optional TLS.
-#include "activecampaign/test_server.hpp"
+#include "testkit/test_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,14 +13,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <deque>
 #include <mutex>
 #include <thread>
 
-namespace acmcp::ac::testing {
+namespace acmcp::testkit {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -192,4 +191,4 @@ unsigned short unused_port() {
   return port;
 }
 
-}  // namespace acmcp::ac::testing
+}  // namespace acmcp::testkit

@@ -14,7 +14,7 @@
 #include "mcp/tool_provider.hpp"
 #include "util/compact_json.hpp"
 
-namespace acmcp::testing_support {
+namespace acmcp::testkit {
 
 // A message as a transport writes it and a client parses it: parts serialised already
 // (util::raw_json) are JSON values again.
@@ -39,4 +39,4 @@ inline nlohmann::json call_tool_checked(boost::asio::io_context& io, mcp::ToolPr
   return std::move(result.envelope);
 }
 
-}  // namespace acmcp::testing_support
+}  // namespace acmcp::testkit

@@ -11,11 +11,13 @@
 #include <stdexcept>
 #include <thread>
 
-#include "http/http_client.hpp"
-#include "mcp/fake_tools.hpp"
+#include "testkit/fake_tools.hpp"
+#include "testkit/http_client.hpp"
 
 namespace acmcp::test {
 namespace {
+
+using namespace testkit;
 
 using transport::HttpOptions;
 using transport::HttpTransport;

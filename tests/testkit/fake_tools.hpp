@@ -20,7 +20,7 @@
 #include "mcp/tool_provider.hpp"
 #include "support/tool_call.hpp"
 
-namespace acmcp::test {
+namespace acmcp::testkit {
 
 using nlohmann::json;
 namespace asio = boost::asio;
@@ -158,4 +158,4 @@ class RunningIo {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace acmcp::test
+}  // namespace acmcp::testkit

@@ -13,13 +13,15 @@
 #include <future>
 #include <string>
 
-#include "fake_tools.hpp"
+#include "testkit/fake_tools.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace acmcp::test {
 namespace {
+
+using namespace testkit;
 
 class StdioTransportTest : public testing::Test {
  protected:
