@@ -18,7 +18,7 @@
 
 #include "mcp/session.hpp"
 #include "mcp/tool_provider.hpp"
-#include "support/tool_call.hpp"
+#include "testkit/tool_call.hpp"
 
 namespace acmcp::testkit {
 
@@ -103,7 +103,7 @@ class ReplyRecorder : public std::enable_shared_from_this<ReplyRecorder> {
     auto self = shared_from_this();
     return {[self](const json& message) {
               std::lock_guard lock(self->mutex_);
-              self->messages_.push_back(testing_support::as_sent(message));
+              self->messages_.push_back(testkit::as_sent(message));
               self->changed_.notify_all();
             },
             [self] {

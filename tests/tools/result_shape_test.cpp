@@ -241,7 +241,7 @@ json page_result(const std::string& data_key, json data) {
   envelope.data_key = data_key;
   envelope.data = std::move(data);
   envelope.original_status = 200;
-  return testing_support::as_sent(tool_result(std::move(envelope)));
+  return testkit::as_sent(tool_result(std::move(envelope)));
 }
 
 // cut_page on a result as a client receives it, so that the checks read what is sent.
@@ -252,7 +252,7 @@ std::size_t cut_sent_page(json& sent, std::size_t max_chars, std::uint64_t offse
   result.status_code = result.envelope.at("StatusCode").get<int>();
   result.is_error = sent.at("isError").get<bool>();
   const std::size_t kept = cut_sent_page(result, max_chars, offset, records_key);
-  sent = testing_support::as_sent(result);
+  sent = testkit::as_sent(result);
   return kept;
 }
 
@@ -550,7 +550,7 @@ class ResultShapeSandbox : public SandboxTools {
 
   // The whole CallToolResult.
   json call_on(ToolRegistry& tools, const std::string& tool, json arguments) {
-    json result = testing_support::as_sent(
+    json result = testkit::as_sent(
         boost::asio::co_spawn(io, tools.call_tool(tool, std::move(arguments), {}),
                               boost::asio::use_future)
             .get());

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "activecampaign/upstream.hpp"
-#include "support/tool_call.hpp"
+#include "testkit/tool_call.hpp"
 #include "tools/tool_registry.hpp"
 
 namespace acmcp::tools::testing {
@@ -75,7 +75,7 @@ T run_sync(boost::asio::awaitable<T> work) {
 // The CallToolResult a client receives for the call.
 inline json call(ToolRegistry& registry, const std::string& name, json arguments,
                  mcp::ToolCallContext context = {}) {
-  return testing_support::as_sent(
+  return testkit::as_sent(
       run_sync(registry.call_tool(name, std::move(arguments), std::move(context))));
 }
 
