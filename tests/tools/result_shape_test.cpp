@@ -251,7 +251,7 @@ std::size_t cut_sent_page(json& sent, std::size_t max_chars, std::uint64_t offse
   result.envelope = sent.at("structuredContent");
   result.status_code = result.envelope.at("StatusCode").get<int>();
   result.is_error = sent.at("isError").get<bool>();
-  const std::size_t kept = cut_sent_page(result, max_chars, offset, records_key);
+  const std::size_t kept = cut_page(result, max_chars, offset, records_key);
   sent = testkit::as_sent(result);
   return kept;
 }

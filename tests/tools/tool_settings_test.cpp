@@ -131,8 +131,9 @@ TEST_F(Settings, ReadOnlyServesOnlyReadOnlyToolsWhateverElseSelectsThem) {
 TEST_F(Settings, HiddenToolsAreNotCalledAndNothingGoesUpstream) {
   ToolRegistry registry(upstream, Chosen().read_only());
   EXPECT_FALSE(registry.has_tool("delete_contact"));
-  json result = testing::call(registry, "delete_contact", {{"ContactId", 1}});
-  EXPECT_EQ(result["isError"], true);
+  // The session asks has_tool first and answers -32602; a caller that skips the question gets an
+  // exception, never a request upstream.
+  EXPECT_ANY_THROW(testing::call(registry, "delete_contact", {{"ContactId", 1}}));
   EXPECT_TRUE(upstream.requests.empty());
 }
 
