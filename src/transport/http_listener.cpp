@@ -1,5 +1,5 @@
 // HttpTransport: the listener. Binds, accepts connections within the limits (evicting idle ones
-// to make room), ends idle sessions, and shuts down: calls finish, then connections close.
+// to make room), ends idle sessions, and shuts down: sessions drain, then connections close.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -41,13 +41,17 @@ struct HttpTransport::Impl : std::enable_shared_from_this<Impl> {
         options(std::move(opts)),
         endpoint(options, std::move(factory)),
         acceptor(asio::make_strand(executor)),
-        housekeeping(asio::make_strand(executor)) {}
+        housekeeping(asio::make_strand(executor)),
+        news(asio::make_strand(executor)) {}
 
   asio::any_io_executor executor;
   HttpOptions options;
   McpEndpoint endpoint;  // refers to `options`
   tcp::acceptor acceptor;
   asio::steady_timer housekeeping;
+  // Shutdown waits on it; whoever changes what shutdown waits for (a session drained, the last
+  // connection gone) cancels it, on its strand.
+  asio::steady_timer news;
   std::atomic<std::uint16_t> bound_port{0};
 
   std::mutex connections_mutex;
@@ -59,6 +63,10 @@ struct HttpTransport::Impl : std::enable_shared_from_this<Impl> {
 
   std::shared_ptr<McpEndpoint> shared_endpoint() {
     return std::shared_ptr<McpEndpoint>(shared_from_this(), &endpoint);
+  }
+
+  void tell_news() {
+    asio::post(news.get_executor(), [self = shared_from_this()] { self->news.cancel(); });
   }
 
   std::vector<std::shared_ptr<Connection>> live_connections() {
@@ -158,7 +166,9 @@ void admit(const std::shared_ptr<Impl>& impl, tcp::socket socket, const asio::ip
                       impl->connections_per_address.erase(peer);
                     }
                   }
-                  --impl->connection_count;
+                  if (--impl->connection_count == 0 && impl->endpoint.stopping()) {
+                    impl->tell_news();
+                  }
                 });
 }
 
@@ -203,6 +213,39 @@ asio::awaitable<void> housekeeping_loop(std::shared_ptr<Impl> impl) {
     }
     impl->endpoint.expire_idle_sessions();
   }
+}
+
+// Waits until `done()` or `deadline`. Runs on the strand of impl->news: `done` is checked and
+// the wait started in one turn of it, and tell_news() posts its cancel to the same strand, so
+// no news is missed in between. Shutdown runs once, so there is one waiter at a time.
+asio::awaitable<void> wait_for_news(std::shared_ptr<Impl> impl, std::function<bool()> done,
+                                    SteadyClock::time_point deadline) {
+  while (!done() && SteadyClock::now() < deadline) {
+    impl->news.expires_at(deadline);
+    error_code ec;
+    co_await impl->news.async_wait(redirect(ec));
+  }
+}
+
+asio::awaitable<void> wait_until(
+    const std::shared_ptr<Impl>& impl, std::function<bool()> done,
+    SteadyClock::time_point deadline = SteadyClock::time_point::max()) {
+  co_await asio::co_spawn(impl->news.get_executor(), wait_for_news(impl, std::move(done), deadline),
+                          asio::use_awaitable);
+}
+
+// Lets every session finish its calls (each session's own drain: `grace`, then cancellation),
+// all at once.
+asio::awaitable<void> drain_sessions(std::shared_ptr<Impl> impl, std::chrono::milliseconds grace) {
+  auto sessions = impl->endpoint.live_sessions();
+  auto draining = std::make_shared<std::atomic<std::size_t>>(sessions.size());
+  for (auto& session : sessions) {
+    auto drain = session->drain(grace);
+    asio::co_spawn(impl->executor, std::move(drain), [impl, draining, session](std::exception_ptr) {
+      if (--*draining == 0) impl->tell_news();
+    });
+  }
+  co_await wait_until(impl, [draining] { return draining->load() == 0; });
 }
 
 std::string display_host(const std::string& host) {
@@ -264,37 +307,14 @@ asio::awaitable<void> HttpTransport::shutdown(std::chrono::milliseconds grace) {
   // Connections waiting for a request are closed now; busy ones finish their answer first.
   for (auto& connection : impl->live_connections()) close_if_idle(connection);
 
-  constexpr auto kPoll = std::chrono::milliseconds(5);
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto pause = [&]() -> asio::awaitable<void> {
-    timer.expires_after(kPoll);
-    error_code ec;
-    co_await timer.async_wait(redirect(ec));
-  };
-  auto wait_until = [&](auto done, SteadyClock::time_point deadline) -> asio::awaitable<void> {
-    while (!done() && SteadyClock::now() < deadline) co_await pause();
-  };
-  const auto in_flight = [impl] {
-    std::size_t total = 0;
-    for (const auto& session : impl->endpoint.live_sessions()) total += session->in_flight();
-    return total;
-  };
-
-  co_await wait_until([&] { return in_flight() == 0; }, SteadyClock::now() + grace);
-  if (const auto left = in_flight(); left > 0) {
-    spdlog::warn("cancelling {} request(s) still running after the {} ms grace period", left,
-                 grace.count());
-    for (auto& session : impl->endpoint.live_sessions()) session->cancel_all();
-    co_await wait_until([&] { return in_flight() == 0; },
-                        SteadyClock::now() + std::chrono::seconds(1));
-  }
+  co_await drain_sessions(impl, grace);
   impl->endpoint.end_all_sessions();
+
   // Let answers already produced reach their clients, then close whatever is left.
-  co_await wait_until([&] { return impl->connection_count.load() == 0; },
-                      SteadyClock::now() + std::chrono::seconds(2));
+  const auto no_connections = [impl] { return impl->connection_count.load() == 0; };
+  co_await wait_until(impl, no_connections, SteadyClock::now() + std::chrono::seconds(2));
   for (auto& connection : impl->live_connections()) close_now(connection);
-  co_await wait_until([&] { return impl->connection_count.load() == 0; },
-                      SteadyClock::now() + std::chrono::seconds(1));
+  co_await wait_until(impl, no_connections, SteadyClock::now() + std::chrono::seconds(1));
   spdlog::info("HTTP transport stopped");
 }
 
