@@ -110,7 +110,8 @@ asio::awaitable<bool> write_response(Connection& connection, const HttpRequest& 
   const bool written = co_await timed_write(connection, [&](auto token) {
     return http::async_write(connection.stream, response, std::move(token));
   });
-  co_return written&& response.keep_alive();
+  if (!written) co_return false;
+  co_return response.keep_alive();
 }
 
 // Ends our side, then reads and discards what the client is still sending for a moment, so that
