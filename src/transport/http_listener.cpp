@@ -227,11 +227,13 @@ asio::awaitable<void> wait_for_news(std::shared_ptr<Impl> impl, std::function<bo
   }
 }
 
-asio::awaitable<void> wait_until(
-    const std::shared_ptr<Impl>& impl, std::function<bool()> done,
-    SteadyClock::time_point deadline = SteadyClock::time_point::max()) {
-  co_await asio::co_spawn(impl->news.get_executor(), wait_for_news(impl, std::move(done), deadline),
-                          asio::use_awaitable);
+// Callers pass `done` as a named std::function: GCC 12 destroys a lambda temporary inside a
+// co_await expression twice, and a captured shared_ptr with it.
+asio::awaitable<void> wait_until(std::shared_ptr<Impl> impl, std::function<bool()> done,
+                                 SteadyClock::time_point deadline) {
+  auto waiting = wait_for_news(impl, std::move(done), deadline);
+  const auto strand = impl->news.get_executor();
+  co_await asio::co_spawn(strand, std::move(waiting), asio::use_awaitable);
 }
 
 // Lets every session finish its calls (each session's own drain: `grace`, then cancellation),
@@ -245,7 +247,8 @@ asio::awaitable<void> drain_sessions(std::shared_ptr<Impl> impl, std::chrono::mi
       if (--*draining == 0) impl->tell_news();
     });
   }
-  co_await wait_until(impl, [draining] { return draining->load() == 0; });
+  const std::function<bool()> drained = [draining] { return draining->load() == 0; };
+  co_await wait_until(impl, drained, SteadyClock::time_point::max());
 }
 
 std::string display_host(const std::string& host) {
@@ -311,10 +314,14 @@ asio::awaitable<void> HttpTransport::shutdown(std::chrono::milliseconds grace) {
   impl->endpoint.end_all_sessions();
 
   // Let answers already produced reach their clients, then close whatever is left.
-  const auto no_connections = [impl] { return impl->connection_count.load() == 0; };
-  co_await wait_until(impl, no_connections, SteadyClock::now() + std::chrono::seconds(2));
+  const std::function<bool()> no_connections = [impl] {
+    return impl->connection_count.load() == 0;
+  };
+  const auto answers_sent = SteadyClock::now() + std::chrono::seconds(2);
+  co_await wait_until(impl, no_connections, answers_sent);
   for (auto& connection : impl->live_connections()) close_now(connection);
-  co_await wait_until(impl, no_connections, SteadyClock::now() + std::chrono::seconds(1));
+  const auto closed = SteadyClock::now() + std::chrono::seconds(1);
+  co_await wait_until(impl, no_connections, closed);
   spdlog::info("HTTP transport stopped");
 }
 
