@@ -15,6 +15,14 @@ inline std::string lower(std::string_view text) {
   return out;
 }
 
+// ASCII case-insensitive equality, for header names and tokens.
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
 // Strips optional white space (spaces and tabs, RFC 9110 OWS) from both ends.
 inline std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);

@@ -89,7 +89,7 @@ class HttpTransport {
   // the event streams and closes every connection.
   boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
 
-  struct Impl;  // opaque; defined in http_transport.cpp
+  struct Impl;  // opaque; defined in http_listener.cpp
 
  private:
   std::shared_ptr<Impl> impl_;
