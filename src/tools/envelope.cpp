@@ -1,10 +1,10 @@
 // Builds envelopes and turns upstream failures into sentences a person or a model can act on.
 #include "tools/envelope.hpp"
 
-#include "util/join.hpp"
-
 #include <string>
 #include <vector>
+
+#include "util/join.hpp"
 
 namespace acmcp::tools {
 

@@ -550,10 +550,10 @@ class ResultShapeSandbox : public SandboxTools {
 
   // The whole CallToolResult.
   json call_on(ToolRegistry& tools, const std::string& tool, json arguments) {
-    json result = testkit::as_sent(
-        boost::asio::co_spawn(io, tools.call_tool(tool, std::move(arguments), {}),
-                              boost::asio::use_future)
-            .get());
+    json result =
+        testkit::as_sent(boost::asio::co_spawn(io, tools.call_tool(tool, std::move(arguments), {}),
+                                               boost::asio::use_future)
+                             .get());
     EXPECT_FALSE(result.value("isError", true)) << tool << ": " << result.dump().substr(0, 2000);
     return result;
   }
