@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages one kind of work needs, and only those that are missing.
 #   tools/install-deps.sh build   compiler, CMake and the libraries: enough to build and run
-#   tools/install-deps.sh test    build + GoogleTest, and node/npm for the end-to-end tests
+#   tools/install-deps.sh test    build + GoogleTest, the JSON Schema Test Suite, and node/npm for
+#                                 the end-to-end tests
 #   tools/install-deps.sh deep    test + clang and its runtimes for the sanitizer and fuzz phases
 # Idempotent: a second run installs nothing. Needs root (or sudo) when something is missing.
 set -euo pipefail
