@@ -269,6 +269,9 @@ int serve(const Config& config) {
       services->sandbox = std::make_unique<sandbox::SandboxServer>(io.get_executor());
       client_config.api_url = services->sandbox->base_url();
       client_config.token = services->sandbox->token();
+      // Another process (a second replica, curl) may use the same demo account.
+      spdlog::info("sandbox: ActiveCampaign emulator at {} (Api-Token {})", client_config.api_url,
+                   client_config.token);
     }
     try {
       services->client = std::make_unique<ac::Client>(io.get_executor(), client_config);

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <vector>
 
+#include "mcp/modern.hpp"
 #include "util/compact_json.hpp"
 #include "util/json_parse.hpp"
 #include "util/log_caller.hpp"
@@ -32,7 +33,6 @@ namespace {
 constexpr std::array<std::string_view, 3> kSupportedVersions = {"2025-11-25", "2025-06-18",
                                                                 "2025-03-26"};
 
-// MCP logging levels (RFC 5424 severities), least severe first.
 constexpr std::array<std::string_view, 8> kLogLevels = {"debug", "info",     "notice", "warning",
                                                         "error", "critical", "alert",  "emergency"};
 
@@ -54,9 +54,10 @@ int log_rank(spdlog::level::level_enum level) {
   }
 }
 
-json make_error(const json& id, int code, std::string message) {
-  return {
-      {"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", std::move(message)}}}};
+json make_error(const json& id, int code, std::string message, json data = nullptr) {
+  json error = {{"code", code}, {"message", std::move(message)}};
+  if (!data.is_null()) error["data"] = std::move(data);
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
 }
 
 json make_result(const json& id, json result) {
@@ -165,6 +166,7 @@ struct InFlightCall {
 }  // namespace
 
 std::span<const std::string_view> supported_protocol_versions() { return kSupportedVersions; }
+std::span<const std::string_view> log_levels() { return kLogLevels; }
 
 json call_tool_result(const ToolResult& result) {
   // Invalid UTF-8 from upstream becomes U+FFFD, as the transports write the rest of a message.
@@ -302,7 +304,13 @@ class Dispatcher {
 
  private:
   json initialize(const json& params);
-  void start_tool_call(const json& id, const json& params, std::shared_ptr<RequestChannel> channel);
+  // A request of revision 2026-07-28: served on its own, whatever this session negotiated.
+  void handle_modern(const json& id, const std::string& method, const json& message,
+                     std::shared_ptr<RequestChannel> channel);
+  // `caller` tells the call's log records and rate-limit turns apart; `stamp`, when set, marks
+  // the result as revision 2026-07-28 requires.
+  void start_tool_call(const json& id, const json& params, std::shared_ptr<RequestChannel> channel,
+                       std::uint64_t caller, const ServerInfo* stamp);
 
   std::shared_ptr<Session> session_;
   Session::State& state_;
@@ -362,6 +370,16 @@ void Dispatcher::handle_batch(const json& batch, Reply reply) {
   }
   auto collector = std::make_shared<BatchCollector>(std::move(reply), batch.size());
   for (const auto& element : batch) {
+    if (modern::is_modern_message(element)) {
+      RequestChannel channel(collector->reply_for_element());
+      const json error = make_error(
+          element.contains("id") && valid_id(element["id"]) ? element["id"] : json(nullptr),
+          error_code::kInvalidRequest,
+          "Invalid Request: requests of protocol " + std::string(modern::kVersion) +
+              " cannot be batched");
+      channel.finish(&error);
+      continue;
+    }
     if (element.is_object() && element.value("method", json()) == "initialize") {
       RequestChannel channel(collector->reply_for_element());
       const json error = make_error(
@@ -432,6 +450,9 @@ void Dispatcher::handle(const json& message, Reply reply) {
   if (!params.is_object()) {
     return fail(id, error_code::kInvalidParams, "Invalid params: params must be an object");
   }
+  if (modern::is_modern_message(message)) {
+    return handle_modern(id, method, message, std::move(channel));
+  }
 
   if (method == "ping") {
     const json response = make_result(id, json::object());
@@ -462,7 +483,7 @@ void Dispatcher::handle(const json& message, Reply reply) {
     return channel->finish(&response);
   }
   if (method == "tools/call") {
-    return start_tool_call(id, params, std::move(channel));
+    return start_tool_call(id, params, std::move(channel), state_.serial, nullptr);
   }
   if (method == "logging/setLevel") {
     const auto level = params.find("level");
@@ -509,28 +530,63 @@ json Dispatcher::initialize(const json& params) {
   return result;
 }
 
+void Dispatcher::handle_modern(const json& id, const std::string& method, const json& message,
+                               std::shared_ptr<RequestChannel> channel) {
+  if (auto rejection = modern::check_request(message, nullptr)) {
+    const json error =
+        make_error(id, rejection->code, std::move(rejection->message), std::move(rejection->data));
+    return channel->finish(&error);
+  }
+  // Each request is its own caller: no log record reaches it (the revision sends none unless
+  // asked per request, and this server sends none at all), and a stdio client that set a log
+  // level in a 2025 session sees nothing of these.
+  const std::uint64_t caller = Session::State::next_serial.fetch_add(1) + 1;
+  const util::LogCallerScope log_as(caller);
+  json result;
+  if (method == "server/discover") {
+    json versions = json::array();
+    for (const auto version : modern::advertised_versions()) versions.push_back(version);
+    result = {{"supportedVersions", std::move(versions)},
+              {"capabilities", {{"tools", {{"listChanged", false}}}}}};
+    if (!state_.instructions.empty()) result["instructions"] = state_.instructions;
+  } else if (method == "tools/list") {
+    result = {{"tools", util::raw_json(*state_.tools.tool_definitions_text())}};
+  } else {
+    return start_tool_call(id, params_of(message), std::move(channel), caller, &state_.info);
+  }
+  result["ttlMs"] = modern::kListTtlMs;
+  result["cacheScope"] = modern::kCacheScope;
+  modern::stamp_result(result, state_.info);
+  const json response = make_result(id, std::move(result));
+  channel->finish(&response);
+}
+
 asio::awaitable<void> run_tool_call(std::shared_ptr<Session> keep_alive, ToolProvider& tools,
                                     json id, std::string name, json arguments,
                                     ToolCallContext context,
-                                    std::shared_ptr<RequestChannel> channel) {
+                                    std::shared_ptr<RequestChannel> channel,
+                                    const ServerInfo* stamp) {
   const auto context_caller = context.caller;
-  json response;
+  json result;
   try {
-    const ToolResult result =
+    const ToolResult outcome =
         co_await tools.call_tool(name, std::move(arguments), std::move(context));
-    response = make_result(id, call_tool_result(result));
+    result = call_tool_result(outcome);
   } catch (const std::exception& e) {
     if (channel->closed()) co_return;  // cancelled: nobody is waiting for an answer
     const util::LogCallerScope log_as(context_caller);
     spdlog::error("tool {} failed unexpectedly: {}", name, e.what());
-    response = make_result(id, internal_tool_failure(name, e.what()));
+    result = internal_tool_failure(name, e.what());
   }
+  if (stamp) modern::stamp_result(result, *stamp);
+  const json response = make_result(id, std::move(result));
   channel->finish(&response);
   (void)keep_alive;
 }
 
 void Dispatcher::start_tool_call(const json& id, const json& params,
-                                 std::shared_ptr<RequestChannel> channel) {
+                                 std::shared_ptr<RequestChannel> channel, std::uint64_t caller,
+                                 const ServerInfo* stamp) {
   auto fail = [&](std::string text) {
     const json error = make_error(id, error_code::kInvalidParams, std::move(text));
     channel->finish(&error);
@@ -552,7 +608,7 @@ void Dispatcher::start_tool_call(const json& id, const json& params,
   }
 
   ToolCallContext context;
-  context.caller = state_.serial;
+  context.caller = caller;
   const json meta = params.value("_meta", json::object());
   if (meta.is_object() && meta.contains("progressToken") &&
       valid_progress_token(meta["progressToken"])) {
@@ -583,7 +639,7 @@ void Dispatcher::start_tool_call(const json& id, const json& params,
   auto& state = state_;
   asio::co_spawn(strand,
                  run_tool_call(session_, state_.tools, id, std::move(name), std::move(arguments),
-                               std::move(context), channel),
+                               std::move(context), channel, stamp),
                  asio::bind_cancellation_slot(
                      signal->slot(), [session = session_, &state, key, signal](std::exception_ptr) {
                        std::lock_guard lock(state.mutex);

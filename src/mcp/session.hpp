@@ -31,7 +31,13 @@ inline constexpr int kInvalidRequest = -32600;
 inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
+// Codes MCP reserves (revision 2026-07-28).
+inline constexpr int kHeaderMismatch = -32020;
+inline constexpr int kUnsupportedProtocolVersion = -32022;
 }  // namespace error_code
+
+// The MCP logging levels (RFC 5424 severities), least severe first.
+std::span<const std::string_view> log_levels();
 
 struct ServerInfo {
   std::string name = "activecampaign-mcp";

@@ -140,7 +140,8 @@ Envelope invalid_input(const std::string& title, const std::string& data_key,
 mcp::ToolResult tool_result(Envelope envelope) {
   mcp::ToolResult result;
   result.status_code = envelope.status_code;
-  result.is_error = !envelope.error_message.empty();
+  result.is_error = !envelope.error_message.empty() || envelope.status_code == kInvalidInput ||
+                    envelope.status_code == kNoResponse;
   result.envelope = std::move(envelope).to_json();  // the data can be a large record: moved
   return result;
 }

@@ -141,6 +141,8 @@ asio::awaitable<bool> start_event_stream(Connection& connection, const HttpReque
   head.set(http::field::server, kServerName);
   head.set(http::field::content_type, "text/event-stream");
   head.set(http::field::cache_control, "no-cache, no-transform");
+  // A proxy such as nginx buffers responses by default, which would hold progress back.
+  head.set("X-Accel-Buffering", "no");
   for (const auto& [name, value] : extra.headers) head.set(name, value);
   head.keep_alive(request.keep_alive);
   head.chunked(true);

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "mcp/modern.hpp"
 #include "transport/http_text.hpp"
+#include "util/compact_json.hpp"
 #include "util/json_parse.hpp"
 
 namespace acmcp::transport {
@@ -107,6 +109,33 @@ std::optional<HttpResponse> check_protocol_version(const HttpRequest& request,
                             " (supported versions: " + list + ")");
 }
 
+// The request's copies of body fields, for the checks of revision 2026-07-28.
+mcp::modern::MirroredHeaders mirrored_headers(const HttpRequest& request) {
+  mcp::modern::MirroredHeaders headers;
+  const std::pair<std::string_view, std::optional<std::string>*> fields[] = {
+      {kVersionHeader, &headers.protocol_version},
+      {"Mcp-Method", &headers.method},
+      {"Mcp-Name", &headers.name}};
+  for (const auto& [name, field] : fields) {
+    const auto count = request.count(name);
+    if (count == 0) continue;
+    auto read = count > 1 ? MirroredValue{{}, "more than one " + std::string(name) + " header"}
+                          : read_mirrored_header(name, request.header(name));
+    if (!read.problem.empty()) {
+      headers.problem = std::move(read.problem);
+      break;
+    }
+    *field = std::move(read.value);
+  }
+  return headers;
+}
+
+// Whether a POST belongs to revision 2026-07-28: its header or its body says so.
+bool is_modern_post(const HttpRequest& request, const json& message) {
+  return mcp::modern::is_modern_version(request.header(kVersionHeader)) ||
+         mcp::modern::is_modern_message(message);
+}
+
 struct SessionLookup {
   std::shared_ptr<SessionRecord> record;
   std::optional<HttpResponse> error;
@@ -192,6 +221,13 @@ Answer McpEndpoint::handle(const HttpRequest& request, const std::function<void(
     return whole(HttpResponse{200, options_.metrics(), "text/plain; version=0.0.4; charset=utf-8"});
   }
   if (stopping_) return whole(shutting_down_response());
+  if (request.method != "POST" && mcp::modern::is_modern_version(request.header(kVersionHeader))) {
+    return whole(method_not_allowed(
+        error_response(405, kTransportError,
+                       "Method Not Allowed: protocol " + std::string(mcp::modern::kVersion) +
+                           " has no sessions and no event stream; use POST"),
+        "POST"));
+  }
   if (request.method == "POST") return post(request, wake);
   if (request.method == "GET") return get(request, wake);
   if (request.method == "DELETE") return whole(remove(request));
@@ -211,7 +247,7 @@ McpEndpoint::Opened McpEndpoint::open_session(const HttpRequest& request, const 
     if (options_.stateless) {
       std::string version;
       if (auto error = check_protocol_version(request, version)) return {nullptr, error};
-      auto record = create_record("stateless-" + std::to_string(++stateless_counter_));
+      auto record = create_record("stateless-" + std::to_string(++throwaway_counter_));
       if (!is_initialize_request(message)) {
         // As if the client had initialized with the version it names in the header.
         record->receive({{"jsonrpc", "2.0"},
@@ -251,6 +287,28 @@ McpEndpoint::Opened McpEndpoint::open_session(const HttpRequest& request, const 
                                   "Internal error: cannot start a session")};
 }
 
+McpEndpoint::Opened McpEndpoint::open_modern(const HttpRequest& request, const json& message) {
+  if (contains_request(message)) {
+    const auto headers = mirrored_headers(request);
+    if (auto rejection = mcp::modern::check_request(message, &headers)) {
+      json id = message.is_object() ? message.value("id", json()) : json();
+      if (!id.is_string() && !id.is_number() && !util::is_raw_json(id)) id = nullptr;
+      return {nullptr, HttpResponse{rejection->http_status,
+                                    jsonrpc_error_body(rejection->code, rejection->message, id,
+                                                       rejection->data)}};
+    }
+  }
+  try {
+    auto record = create_record("request-" + std::to_string(++throwaway_counter_));
+    throwaway_sessions_.insert(record);
+    return {std::move(record), std::nullopt, true};
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start an MCP session: {}", e.what());
+  }
+  return {nullptr, error_response(500, mcp::error_code::kInternalError,
+                                  "Internal error: cannot serve the request")};
+}
+
 Answer McpEndpoint::post(const HttpRequest& request, const std::function<void()>& wake) {
   if (!is_json_content_type(request.header("Content-Type"))) {
     return whole(error_response(415, kTransportError,
@@ -271,7 +329,8 @@ Answer McpEndpoint::post(const HttpRequest& request, const std::function<void()>
   }
   const json message = std::move(parsed.value);
 
-  auto opened = open_session(request, message);
+  auto opened = is_modern_post(request, message) ? open_modern(request, message)
+                                                 : open_session(request, message);
   if (opened.error) return whole(std::move(*opened.error));
   auto& record = opened.record;
   auto lease = std::make_shared<Lease>(record, opened.throwaway ? &throwaway_sessions_ : nullptr);

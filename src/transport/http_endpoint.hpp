@@ -115,6 +115,9 @@ class McpEndpoint {
  private:
   struct Opened;
   Opened open_session(const HttpRequest& request, const nlohmann::json& message);
+  // A request of revision 2026-07-28: checked here, where the HTTP status is chosen, then
+  // served by a session that lives for this request only.
+  Opened open_modern(const HttpRequest& request, const nlohmann::json& message);
   std::shared_ptr<SessionRecord> create_record(std::string id);
   Answer post(const HttpRequest& request, const std::function<void()>& wake);
   Answer get(const HttpRequest& request, const std::function<void()>& wake);
@@ -125,9 +128,10 @@ class McpEndpoint {
   std::optional<OriginPolicy> policy_;
   std::atomic<bool> stopping_{false};
   SessionTable sessions_;
-  // Stateless mode's one-request sessions, kept only so that shutdown can drain their calls.
+  // One-request sessions (stateless mode's, and every request of revision 2026-07-28), kept
+  // only so that shutdown can drain their calls.
   SessionTable throwaway_sessions_;
-  std::atomic<std::uint64_t> stateless_counter_{0};
+  std::atomic<std::uint64_t> throwaway_counter_{0};
 };
 
 }  // namespace acmcp::transport

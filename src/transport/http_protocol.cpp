@@ -83,6 +83,65 @@ std::string jsonrpc_error_body(int code, std::string_view message) {
       {{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", code}, {"message", message}}}});
 }
 
+std::string jsonrpc_error_body(int code, std::string_view message, const json& id,
+                               const json& data) {
+  json error = {{"code", code}, {"message", message}};
+  if (!data.is_null()) error["data"] = data;
+  return to_wire({{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}});
+}
+
+MirroredValue read_mirrored_header(std::string_view name, std::string_view raw) {
+  const auto value = trim(raw);
+  for (const unsigned char c : value) {
+    if (c < 0x20 || c > 0x7e) {
+      return {{}, "the " + std::string(name) + " header holds a byte that is not visible ASCII"};
+    }
+  }
+  constexpr std::string_view kOpen = "=?base64?";
+  constexpr std::string_view kClose = "?=";
+  if (value.size() < kOpen.size() + kClose.size() ||
+      lower(value.substr(0, kOpen.size())) != kOpen || !value.ends_with(kClose)) {
+    return {std::string(value), {}};
+  }
+  const auto encoded = value.substr(kOpen.size(), value.size() - kOpen.size() - kClose.size());
+  std::string decoded;
+  std::uint32_t bits = 0;
+  int count = 0;
+  std::size_t padding = 0;
+  for (const char c : encoded) {
+    int digit = -1;
+    if (c >= 'A' && c <= 'Z') digit = c - 'A';
+    if (c >= 'a' && c <= 'z') digit = c - 'a' + 26;
+    if (c >= '0' && c <= '9') digit = c - '0' + 52;
+    if (c == '+') digit = 62;
+    if (c == '/') digit = 63;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
+    if (digit < 0 || padding > 0) {
+      return {{}, "the " + std::string(name) + " header is not valid base64"};
+    }
+    bits = (bits << 6) | static_cast<std::uint32_t>(digit);
+    if (++count == 4) {
+      decoded.push_back(static_cast<char>(bits >> 16));
+      decoded.push_back(static_cast<char>((bits >> 8) & 0xff));
+      decoded.push_back(static_cast<char>(bits & 0xff));
+      bits = 0;
+      count = 0;
+    }
+  }
+  if (count == 1 || padding > 2) {
+    return {{}, "the " + std::string(name) + " header is not valid base64"};
+  }
+  if (count == 2) decoded.push_back(static_cast<char>(bits >> 4));
+  if (count == 3) {
+    decoded.push_back(static_cast<char>(bits >> 10));
+    decoded.push_back(static_cast<char>((bits >> 2) & 0xff));
+  }
+  return {std::move(decoded), {}};
+}
+
 std::string sse_event(const json& message) {
   // Compact JSON never contains a raw newline, so one data line carries the whole message.
   return "event: message\ndata: " + to_wire(message) + "\n\n";

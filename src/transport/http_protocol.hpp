@@ -27,6 +27,18 @@ bool is_initialize_request(const nlohmann::json& message);
 
 // {jsonrpc: "2.0", id: null, error: {code, message}} as compact text.
 std::string jsonrpc_error_body(int code, std::string_view message);
+// The same with the request's id and, unless null, the error's data.
+std::string jsonrpc_error_body(int code, std::string_view message, const nlohmann::json& id,
+                               const nlohmann::json& data);
+
+// The value of a header that repeats a body field (MCP-Protocol-Version, Mcp-Method, Mcp-Name):
+// trimmed of optional white space, and decoded when written as "=?base64?...?=" (how a client
+// sends a value that is not plain visible ASCII). Empty `problem` when it could be read.
+struct MirroredValue {
+  std::string value;
+  std::string problem;
+};
+MirroredValue read_mirrored_header(std::string_view name, std::string_view raw);
 
 // One SSE event carrying a JSON-RPC message ("event: message\ndata: {...}\n\n").
 std::string sse_event(const nlohmann::json& message);

@@ -696,5 +696,140 @@ TEST_F(SessionTest, BatchProgressNotificationsPassThrough) {
   EXPECT_TRUE(messages[3].is_array());
 }
 
+// --- revision 2026-07-28: every request on its own ------------------------------------------
+
+json modern_meta(const std::string& version = "2026-07-28") {
+  return {{"io.modelcontextprotocol/protocolVersion", version},
+          {"io.modelcontextprotocol/clientCapabilities", json::object()}};
+}
+
+json modern(const json& id, const std::string& method, json params = json::object()) {
+  params["_meta"].update(modern_meta());
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+void expect_stamped(const json& result) {
+  EXPECT_EQ(result["resultType"], "complete");
+  EXPECT_EQ(result["_meta"]["io.modelcontextprotocol/serverInfo"],
+            json({{"name", "activecampaign-mcp"},
+                  {"version", "9.9.9"},
+                  {"title", "ActiveCampaign MCP Server"}}));
+}
+
+TEST_F(SessionTest, DiscoverNeedsNoInitialize) {
+  const json result = exchange(modern(1, "server/discover"))["result"];
+  EXPECT_EQ(result["supportedVersions"],
+            json({"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"}));
+  EXPECT_EQ(result["capabilities"], json({{"tools", {{"listChanged", false}}}}));
+  EXPECT_EQ(result["instructions"], "Use the tools.");
+  EXPECT_EQ(result["ttlMs"], 300000);
+  EXPECT_EQ(result["cacheScope"], "public");
+  expect_stamped(result);
+  EXPECT_FALSE(session_->protocol_version());
+}
+
+TEST_F(SessionTest, ModernToolsListIsTheLegacyListWithCacheHints) {
+  const json modern_list = exchange(modern(1, "tools/list"));
+  json again = exchange(modern(2, "tools/list"));
+  again["id"] = 1;
+  EXPECT_EQ(again, modern_list);
+  initialize();
+  const json legacy_list = exchange(request(3, "tools/list"));
+  EXPECT_EQ(modern_list["result"]["tools"], legacy_list["result"]["tools"]);
+  EXPECT_EQ(modern_list["result"]["ttlMs"], 300000);
+  EXPECT_EQ(modern_list["result"]["cacheScope"], "public");
+  expect_stamped(modern_list["result"]);
+  EXPECT_FALSE(legacy_list["result"].contains("resultType"));
+}
+
+TEST_F(SessionTest, ModernToolCallIsStampedAndCarriesProgress) {
+  auto recorder =
+      send(modern(1, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", "p"}}}}));
+  ASSERT_TRUE(recorder->wait_closed());
+  const auto messages = recorder->messages();
+  ASSERT_EQ(messages.size(), 4u);
+  EXPECT_EQ(messages[0]["method"], "notifications/progress");
+  EXPECT_EQ(messages[3]["result"]["structuredContent"]["done"], true);
+  EXPECT_EQ(messages[3]["result"]["isError"], false);
+  expect_stamped(messages[3]["result"]);
+}
+
+TEST_F(SessionTest, ModernFailingToolIsAStampedErrorResult) {
+  const json result = exchange(modern(1, "tools/call", {{"name", "throws"}}))["result"];
+  EXPECT_EQ(result["isError"], true);
+  expect_stamped(result);
+  EXPECT_EQ(error_code_of(exchange(modern(2, "tools/call", {{"name", "nope"}}))), -32602);
+}
+
+TEST_F(SessionTest, ModernRequestsDoNotInitializeTheSession) {
+  exchange(modern(1, "tools/list"));
+  EXPECT_EQ(error_code_of(exchange(request(2, "tools/list"))), -32600);
+  EXPECT_EQ(error_code_of(exchange(modern(3, "ping"))), -32601);
+  EXPECT_EQ(exchange(request(4, "ping"))["result"], json::object());
+}
+
+TEST_F(SessionTest, BothErasOnOneSession) {
+  initialize();
+  EXPECT_TRUE(exchange(request(1, "tools/list"))["result"]["tools"].is_array());
+  expect_stamped(exchange(modern(2, "tools/list"))["result"]);
+  EXPECT_EQ(error_code_of(exchange(modern(3, "logging/setLevel", {{"level", "debug"}}))), -32601);
+  EXPECT_EQ(exchange(request(4, "logging/setLevel", {{"level", "debug"}}))["result"],
+            json::object());
+  EXPECT_EQ(session_->protocol_version(), "2025-11-25");
+}
+
+TEST_F(SessionTest, ModernRefusalsCarryTheirCodeAndData) {
+  json unknown_version = modern(1, "tools/list");
+  unknown_version["params"]["_meta"] = modern_meta("v999.0.0");
+  const json error = exchange(unknown_version)["error"];
+  EXPECT_EQ(error["code"], -32022);
+  EXPECT_EQ(error["data"]["requested"], "v999.0.0");
+  EXPECT_EQ(error_code_of(exchange({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "server/discover"}})),
+            -32602);
+}
+
+// A stdio client that asked for log records in a 2025 session must not get them for its
+// 2026-07-28 requests: the revision sends none unless a request asks.
+TEST_F(SessionTest, ModernCallsGetNoLogRecords) {
+  initialize();
+  exchange(request(1, "logging/setLevel", {{"level", "debug"}}));
+  auto sink = std::make_shared<mcp::ClientLogSink>();
+  sink->attach(session_);
+  spdlog::logger logger("test", sink);
+  logger.set_level(spdlog::level::trace);
+  const auto before = session_messages().size();
+  {
+    const util::LogCallerScope legacy(session_->serial());
+    logger.info("about the 2025 session");
+  }
+  EXPECT_EQ(session_messages().size(), before + 1);
+  auto recorder = send(modern(2, "tools/call", {{"name", "echo"}}));
+  ASSERT_TRUE(recorder->wait_closed());
+  EXPECT_NE(tools_.last_caller, session_->serial());
+  {
+    const util::LogCallerScope modern_call(tools_.last_caller);
+    logger.info("about the modern call");
+  }
+  EXPECT_EQ(session_messages().size(), before + 1);
+}
+
+TEST_F(SessionTest, ModernCallIsCancelledByNotification) {
+  auto slow = send(modern("m1", "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 10000}}}}));
+  for (int i = 0; i < 200 && session_->in_flight() == 0; ++i) std::this_thread::sleep_for(5ms);
+  send(notification("notifications/cancelled", {{"requestId", "m1"}, {"_meta", modern_meta()}}));
+  EXPECT_TRUE(slow->wait_closed(1s));
+  EXPECT_TRUE(slow->messages().empty());
+}
+
+TEST_F(SessionTest, ModernRequestsCannotBeBatched) {
+  initialize("2025-03-26");
+  auto recorder = send(json::array({modern(1, "tools/list"), request(2, "ping")}));
+  ASSERT_TRUE(recorder->wait_closed());
+  const json responses = recorder->messages().at(0);
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0]["error"]["code"], -32600);
+  EXPECT_EQ(responses[1]["result"], json::object());
+}
+
 }  // namespace
 }  // namespace acmcp::test

@@ -52,6 +52,7 @@ class FakeTools final : public mcp::ToolProvider {
                                              mcp::ToolCallContext context) override {
     ++calls;
     last_arguments = arguments;
+    last_caller = context.caller;
     if (name == "echo") co_return text_result(arguments);
     if (name == "has_progress") co_return text_result({{"has_progress", bool(context.progress)}});
     if (name == "throws") throw std::runtime_error("boom");
@@ -90,6 +91,7 @@ class FakeTools final : public mcp::ToolProvider {
   std::atomic<int> finished{0};
   std::atomic<bool> saw_cancellation{false};
   json last_arguments;
+  std::atomic<std::uint64_t> last_caller{0};
 
  private:
   json definitions_ = json::array();

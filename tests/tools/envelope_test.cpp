@@ -48,14 +48,26 @@ TEST(Envelope, ToolResultCarriesTheEnvelopeAndItsStatus) {
   EXPECT_EQ(result.note, "");
 }
 
-TEST(Envelope, ToolResultIsErrorExactlyWhenThereIsAMessage) {
-  Envelope envelope;
-  envelope.data_key = "Tag";
-  envelope.status_code = kNoResponse;
-  envelope.error_message = "Get a Tag failed: x";
-  const mcp::ToolResult result = tool_result(envelope);
-  EXPECT_TRUE(result.is_error);
-  EXPECT_EQ(result.status_code, kNoResponse);
+// A client that only reads isError must never take a failure for data: any message, and the
+// two failure codes even without one, make the result an error.
+TEST(Envelope, ToolResultIsErrorForAMessageOrAFailureCode) {
+  struct Case {
+    int status;
+    std::string message;
+    bool is_error;
+  };
+  for (const auto& [status, message, is_error] :
+       {Case{kCompleted, "", false}, Case{kCompleted, "Get a Tag failed: 404", true},
+        Case{kNoResponse, "Get a Tag failed: x", true}, Case{kNoResponse, "", true},
+        Case{kInvalidInput, "", true}, Case{kInvalidInput, "bad", true}}) {
+    Envelope envelope;
+    envelope.data_key = "Tag";
+    envelope.status_code = status;
+    envelope.error_message = message;
+    const mcp::ToolResult result = tool_result(envelope);
+    EXPECT_EQ(result.is_error, is_error) << status << " " << message;
+    EXPECT_EQ(result.status_code, status);
+  }
 }
 
 TEST(Envelope, InvalidInputIsMinusOneWithNoOriginalStatus) {

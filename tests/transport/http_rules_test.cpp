@@ -14,6 +14,30 @@ namespace {
 
 using nlohmann::json;
 
+TEST(MirroredHeader, TrimsOptionalWhiteSpace) {
+  const auto read = read_mirrored_header("Mcp-Name", " \tget_contact  ");
+  EXPECT_EQ(read.value, "get_contact");
+  EXPECT_EQ(read.problem, "");
+}
+
+TEST(MirroredHeader, DecodesBase64WithAndWithoutPadding) {
+  EXPECT_EQ(read_mirrored_header("Mcp-Name", "=?base64?ZWNobw==?=").value, "echo");
+  EXPECT_EQ(read_mirrored_header("Mcp-Name", "=?BASE64?ZWNobw?=").value, "echo");
+  EXPECT_EQ(read_mirrored_header("Mcp-Name", "=?base64?w6l0w6k=?=").value, "\xc3\xa9t\xc3\xa9");
+  EXPECT_EQ(read_mirrored_header("Mcp-Name", "=?base64?YWJj?=").value, "abc");
+}
+
+TEST(MirroredHeader, RefusesWhatCannotBeRead) {
+  for (const char* raw :
+       {"=?base64?ZW!ob w==?=", "=?base64?Z?=", "=?base64?ZW=Nobw?=", "caf\xc3\xa9", "a\x01b"}) {
+    EXPECT_NE(read_mirrored_header("Mcp-Name", raw).problem, "") << raw;
+  }
+}
+
+TEST(MirroredHeader, PlainValueStartingLikeTheSentinelIsKept) {
+  EXPECT_EQ(read_mirrored_header("Mcp-Name", "=?base64").value, "=?base64");
+}
+
 TEST(ConstantTimeEquals, EqualStrings) { EXPECT_TRUE(constant_time_equals("secret", "secret")); }
 TEST(ConstantTimeEquals, DifferentContent) {
   EXPECT_FALSE(constant_time_equals("secret", "secreT"));

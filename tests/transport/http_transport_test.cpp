@@ -1209,5 +1209,161 @@ TEST_F(HttpTransportTest, OnResponseCountsAnEventStreamOnce) {
   EXPECT_EQ(*statuses, (std::vector<int>{200, 202, 200}));
 }
 
+// --- revision 2026-07-28 -----------------------------------------------------------------
+
+json modern_rpc(const json& id, const std::string& method, json params = json::object(),
+                const std::string& version = "2026-07-28") {
+  params["_meta"]["io.modelcontextprotocol/protocolVersion"] = version;
+  params["_meta"]["io.modelcontextprotocol/clientCapabilities"] = json::object();
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+// The headers a client of the revision sends with a body.
+Headers mirrored(const json& message, const std::string& version = "2026-07-28") {
+  Headers headers = {{"MCP-Protocol-Version", version}, {"Mcp-Method", message["method"]}};
+  if (message["method"] == "tools/call")
+    headers.emplace_back("Mcp-Name", message["params"]["name"]);
+  return headers;
+}
+
+TEST_F(HttpTransportTest, ModernDiscoverIsServedWithoutASession) {
+  start();
+  HttpClient client(port_);
+  const json discover = modern_rpc(1, "server/discover");
+  auto reply = post(client, discover, "", mirrored(discover));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("mcp-session-id"), "");
+  EXPECT_EQ(reply->json()["result"]["supportedVersions"][0], "2026-07-28");
+  EXPECT_EQ(reply->json()["result"]["resultType"], "complete");
+  EXPECT_EQ(transport_->session_count(), 0u);
+}
+
+TEST_F(HttpTransportTest, ModernRequestIgnoresASessionId) {
+  start();
+  HttpClient client(port_);
+  const json list = modern_rpc(2, "tools/list");
+  auto reply = post(client, list, "no-such-session", mirrored(list));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->json()["result"]["ttlMs"], 300000);
+  EXPECT_EQ(reply->header("mcp-session-id"), "");
+}
+
+TEST_F(HttpTransportTest, ModernCallWithEncodedName) {
+  start();
+  HttpClient client(port_);
+  const json call = modern_rpc("c", "tools/call", {{"name", "echo"}, {"arguments", {{"a", 1}}}});
+  auto headers = mirrored(call);
+  headers.back().second = "=?base64?ZWNobw==?=";
+  auto reply = post(client, call, "", headers);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->json()["result"]["structuredContent"]["a"], 1);
+  EXPECT_EQ(reply->json()["id"], "c");
+}
+
+TEST_F(HttpTransportTest, ModernRefusalsGetTheirStatusAndTheRequestId) {
+  start();
+  HttpClient client(port_);
+  const json list = modern_rpc(5, "tools/list");
+  json no_meta = list;
+  no_meta["params"].erase("_meta");
+  const json unknown_version = modern_rpc(5, "tools/list", json::object(), "v999.0.0");
+  const json ping = modern_rpc(5, "ping");
+  const json unknown = modern_rpc(5, "unknown/method");
+  const json call = modern_rpc(5, "tools/call", {{"name", "echo"}});
+  auto wrong_name = mirrored(call);
+  wrong_name.back().second = "slow";
+  const std::vector<std::tuple<json, Headers, int, int>> cases = {
+      {no_meta, mirrored(list), 400, -32602},
+      {list, {{"MCP-Protocol-Version", "2026-07-28"}}, 400, -32020},
+      {list, mirrored(list, "2025-11-25"), 400, -32020},
+      {call, wrong_name, 400, -32020},
+      {unknown_version, mirrored(unknown_version, "2026-07-28"), 400, -32020},
+      {unknown_version, mirrored(unknown_version, "v999.0.0"), 400, -32022},
+      {ping, mirrored(ping), 404, -32601},
+      {unknown, mirrored(unknown), 404, -32601},
+  };
+  for (const auto& [message, headers, status, code] : cases) {
+    auto reply = post(client, message, "", headers);
+    ASSERT_TRUE(reply) << message;
+    EXPECT_EQ(reply->status, status) << message;
+    EXPECT_EQ(reply->json()["error"]["code"], code) << message << reply->body;
+    EXPECT_EQ(reply->json()["id"], 5) << message;
+  }
+  auto batch = post(client, json::array({list}), "", mirrored(list));
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->status, 400);
+  EXPECT_EQ(batch->json()["error"]["code"], -32600);
+  EXPECT_EQ(transport_->session_count(), 0u);
+}
+
+TEST_F(HttpTransportTest, ModernNotificationGets202) {
+  start();
+  HttpClient client(port_);
+  json note = {
+      {"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 1}}}};
+  auto reply =
+      post(client, note, "",
+           {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", "notifications/cancelled"}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 202);
+  EXPECT_TRUE(reply->body.empty());
+}
+
+TEST_F(HttpTransportTest, ModernGetAndDeleteAre405) {
+  start();
+  HttpClient client(port_);
+  for (const char* method : {"GET", "DELETE"}) {
+    auto reply =
+        client.request(method, "/mcp", "",
+                       {{"Accept", "text/event-stream"}, {"MCP-Protocol-Version", "2026-07-28"}});
+    ASSERT_TRUE(reply) << method;
+    EXPECT_EQ(reply->status, 405) << method;
+    EXPECT_EQ(reply->header("allow"), "POST") << method;
+  }
+}
+
+TEST_F(HttpTransportTest, ModernProgressStreamsUnbufferedThroughProxies) {
+  start();
+  HttpClient client(port_);
+  const json call =
+      modern_rpc(4, "tools/call", {{"name", "progress"}, {"_meta", {{"progressToken", "t"}}}});
+  auto reply = post(client, call, "", mirrored(call));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->header("content-type"), "text/event-stream");
+  EXPECT_EQ(reply->header("x-accel-buffering"), "no");
+  const auto events = reply->events();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0]["method"], "notifications/progress");
+  EXPECT_EQ(events[3]["result"]["resultType"], "complete");
+}
+
+TEST_F(HttpTransportTest, ModernClientDisconnectCancelsTheCall) {
+  start();
+  {
+    HttpClient caller(port_);
+    const json call =
+        modern_rpc(7, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 5000}}}});
+    caller.send("POST", "/mcp", call.dump(), mirrored(call));
+    ASSERT_TRUE(eventually([&] { return last_session() && last_session()->in_flight() == 1; }));
+  }
+  EXPECT_TRUE(eventually([&] { return tools_.saw_cancellation.load(); }));
+}
+
+TEST_F(HttpTransportTest, ShutdownFinishesAModernCall) {
+  start();
+  HttpClient client(port_);
+  const json call = modern_rpc(9, "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 300}}}});
+  client.send("POST", "/mcp", call.dump(), mirrored(call));
+  ASSERT_TRUE(eventually([&] { return last_session() && last_session()->in_flight() == 1; }));
+  auto stopped = stop_async(5s);
+  auto reply = client.read_response();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->json()["result"]["structuredContent"]["slept"], 300);
+  EXPECT_EQ(stopped.wait_for(5s), std::future_status::ready);
+}
+
 }  // namespace
 }  // namespace acmcp::test
