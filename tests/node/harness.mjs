@@ -39,9 +39,11 @@ export function serverBinary() {
 // Counts what the SDK's own validator checks, so a test can prove that every structuredContent
 // really went through outputSchema validation (the SDK compiles validators in listTools() and
 // applies them in callTool(); see Client.callTool in @modelcontextprotocol/sdk/dist/esm/client).
+// `inner` is the validator that does the checking: by default the 1.x SDK's; a 2.x client test
+// passes that package's own, which has the same getValidator() interface.
 export class CountingValidator {
-  constructor() {
-    this.inner = new AjvJsonSchemaValidator();
+  constructor(inner = new AjvJsonSchemaValidator()) {
+    this.inner = inner;
     this.validated = 0;
     this.rejected = 0;
   }
