@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the end-to-end tests in tests/node: the real server binary driven by software we did not
 # write (the official MCP TypeScript SDK client and the MCP Inspector CLI), on the machine's node.
-#   tools/run-node-tests.sh PATH/TO/activecampaign-mcp   install if needed, then run the tests
+#   tools/run-node-tests.sh PATH/TO/activecampaign-mcp [FILE...]
+#       install if needed, then run the tests: the FILEs (paths relative to tests/node), by default
+#       every tests/node/*.test.mjs. Tests in subdirectories (conformance/) run only when named.
 #   tools/run-node-tests.sh --install-only               only install tests/node/node_modules
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +12,7 @@ node_dir=$root/tests/node
 run_timeout_s=${ACMCP_NODE_TESTS_TIMEOUT_S:-170}
 test_timeout_ms=60000
 
-usage() { echo "usage: tools/run-node-tests.sh PATH/TO/activecampaign-mcp | --install-only" >&2; exit 2; }
+usage() { echo "usage: tools/run-node-tests.sh PATH/TO/activecampaign-mcp [FILE...] | --install-only" >&2; exit 2; }
 
 require_npm() {
   command -v npm >/dev/null ||
@@ -36,37 +38,51 @@ pick_node() {
 }
 
 # npm ci only when node_modules is missing or older than package-lock.json; the stamp is written
-# after a complete install, so an interrupted one is redone.
+# after a complete install, so an interrupted one is redone. ctest runs node_e2e and
+# node_conformance at the same time, so the check and the install hold a lock on tests/node: one
+# of them installs, the other waits and then finds the stamp.
 install_node_modules() {
   local stamp=$node_dir/node_modules/.acmcp-installed
+  local lock
+  exec {lock}<"$node_dir"
+  flock "$lock"
   if [ -f "$stamp" ] && [ ! "$node_dir/package-lock.json" -nt "$stamp" ]; then
+    exec {lock}<&-
     return 0
   fi
   echo "run-node-tests: installing tests/node dependencies (npm ci)" >&2
   local started=$SECONDS
   (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   touch "$stamp"
+  exec {lock}<&-
   echo "run-node-tests: installed in $((SECONDS - started)) s" >&2
 }
 
-[ $# -eq 1 ] || usage
+[ $# -ge 1 ] || usage
+[ "$1" != --install-only ] || [ $# -eq 1 ] || usage
 require_npm
 install_node_modules
 [ "$1" = --install-only ] && exit 0
 
 binary=$1
+shift
 [ -x "$binary" ] || { echo "run-node-tests: not an executable: $binary" >&2; exit 1; }
 export ACMCP_BINARY
 ACMCP_BINARY=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
 
 pick_node
 cd "$node_dir"
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=(./*.test.mjs)
+for file in "${files[@]}"; do
+  [ -f "$file" ] || { echo "run-node-tests: no test file tests/node/$file" >&2; exit 1; }
+done
 # Under CI a skipped test fails the run: a skip must never hide a missing file or tool.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 timeout --kill-after=10 "$run_timeout_s" "$node_bin" --test --test-reporter=spec \
-  --test-timeout="$test_timeout_ms" --test-concurrency=2 ./*.test.mjs 2>&1 | tee "$log" ||
+  --test-timeout="$test_timeout_ms" --test-concurrency=2 "${files[@]}" 2>&1 | tee "$log" ||
   status=$?
 if [ "${CI:-}" = true ] && grep -Eq '^[^ ]+ (skipped|todo) [1-9]' "$log"; then
   echo "run-node-tests: tests were skipped under CI=true; every test must run" >&2
