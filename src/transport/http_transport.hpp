@@ -1,4 +1,4 @@
-// MCP over Streamable HTTP (specification 2025-11-25, basic/transports): one endpoint, /mcp,
+// MCP over Streamable HTTP (revisions 2025-03-26 to 2026-07-28, basic/transports): one endpoint, /mcp,
 // taking JSON-RPC messages by POST and offering server-to-client event streams by GET.
 //
 // Choices where the specification leaves room (the TypeScript SDK is the model):
@@ -14,6 +14,11 @@
 //   /metrics (when HttpOptions::metrics is set) needs both, as metrics describe the traffic.
 // - Stateless mode: no session ids; every POST gets a fresh session that is already
 //   initialized with the MCP-Protocol-Version header's version (default 2025-03-26).
+// - Revision 2026-07-28 (a modern MCP-Protocol-Version header, or per-request _meta in the
+//   body), in either mode: every POST gets a one-request session and never a session id; its
+//   refusals carry the statuses the revision names (400, or 404 for an unknown method); GET and
+//   DELETE answer 405. An event stream carries X-Accel-Buffering: no, so that a proxy passes
+//   progress on as it comes.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
