@@ -15,10 +15,11 @@ namespace {
 constexpr std::array<std::string_view, 4> kAdvertised = {kVersion, "2025-11-25", "2025-06-18",
                                                          "2025-03-26"};
 
-// What this era serves. ping, logging/setLevel and initialize are gone from it; resources,
-// prompts and completions are not offered, so their methods are unknown here too.
-constexpr std::array<std::string_view, 3> kMethods = {"server/discover", "tools/list",
-                                                      "tools/call"};
+// What this era serves. ping, logging/setLevel and initialize are gone from it; prompts and
+// completions are not offered, so their methods are unknown here too. resources/read is
+// answered because the revision names its answer for a URI that matches no resource.
+constexpr std::array<std::string_view, 4> kMethods = {"server/discover", "tools/list", "tools/call",
+                                                      "resources/read"};
 
 Rejection invalid_params(std::string message) {
   return {error_code::kInvalidParams, "Invalid params: " + std::move(message), nullptr, 400};

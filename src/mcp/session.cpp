@@ -551,6 +551,15 @@ void Dispatcher::handle_modern(const json& id, const std::string& method, const 
     if (!state_.instructions.empty()) result["instructions"] = state_.instructions;
   } else if (method == "tools/list") {
     result = {{"tools", util::raw_json(*state_.tools.tool_definitions_text())}};
+  } else if (method == "resources/read") {
+    // The server offers no resources, so no URI names one.
+    const json uri = params_of(message).value("uri", json());
+    const json error =
+        uri.is_string()
+            ? make_error(id, error_code::kInvalidParams,
+                         "Resource not found: " + uri.get<std::string>(), {{"uri", uri}})
+            : make_error(id, error_code::kInvalidParams, "Invalid params: uri must be a string");
+    return channel->finish(&error);
   } else {
     return start_tool_call(id, params_of(message), std::move(channel), caller, &state_.info);
   }

@@ -157,9 +157,9 @@ TEST(ModernTest, UnsupportedVersionListsWhatIsSupported) {
 }
 
 TEST(ModernTest, MethodsThisRevisionRemovedOrWeDoNotOfferAreNotFound) {
-  for (const char* method : {"initialize", "ping", "logging/setLevel", "resources/subscribe",
-                             "resources/unsubscribe", "resources/read", "prompts/list",
-                             "completion/complete", "subscriptions/listen", "unknown/method"}) {
+  for (const char* method :
+       {"initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
+        "prompts/list", "completion/complete", "subscriptions/listen", "unknown/method"}) {
     const auto mirrored = headers("2026-07-28", method);
     const auto rejection = modern::check_request(request(method), &mirrored);
     ASSERT_TRUE(rejection) << method;

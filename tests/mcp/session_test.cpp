@@ -788,6 +788,16 @@ TEST_F(SessionTest, ModernRefusalsCarryTheirCodeAndData) {
             -32602);
 }
 
+TEST_F(SessionTest, ModernResourceReadFindsNoResource) {
+  const json error =
+      exchange(modern(1, "resources/read", {{"uri", "activecampaign://x"}}))["error"];
+  EXPECT_EQ(error["code"], -32602);
+  EXPECT_EQ(error["data"], json({{"uri", "activecampaign://x"}}));
+  EXPECT_EQ(error_code_of(exchange(modern(2, "resources/read"))), -32602);
+  initialize();
+  EXPECT_EQ(error_code_of(exchange(request(3, "resources/read", {{"uri", "x"}}))), -32601);
+}
+
 // A stdio client that asked for log records in a 2025 session must not get them for its
 // 2026-07-28 requests: the revision sends none unless a request asks.
 TEST_F(SessionTest, ModernCallsGetNoLogRecords) {

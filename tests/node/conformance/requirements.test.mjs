@@ -69,7 +69,7 @@ const MUST_PASS = {
     'dns-rebinding-protection': ['localhost-host-rebinding-rejected', 'localhost-host-valid-accepted'],
     'server-sse-multiple-streams': ['server-accepts-multiple-post-streams'],
     'input-required-result-unsupported-methods': ['sep-2322-not-on-unsupported-requests'],
-    'sep-2164-resource-not-found': ['sep-2164-no-empty-contents'],
+    'sep-2164-resource-not-found': ['sep-2164-no-empty-contents', 'sep-2164-error-code', 'sep-2164-data-uri'],
     // Pending in the suite, so not scored; every one of its checks must pass all the same.
     'http-header-validation': ['sep-2243-server-reject-invalid-headers', 'sep-2243-server-reject-error-code',
       'sep-2243-server-accepts-whitespace-header-value', 'sep-2243-header-name-case-insensitive'],
