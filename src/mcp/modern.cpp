@@ -4,16 +4,13 @@
 #include <algorithm>
 #include <array>
 
-#include "util/compact_json.hpp"
+#include "util/join.hpp"
 
 namespace acmcp::mcp::modern {
 
 using nlohmann::json;
 
 namespace {
-
-constexpr std::array<std::string_view, 4> kAdvertised = {kVersion, "2025-11-25", "2025-06-18",
-                                                         "2025-03-26"};
 
 // What this era serves. ping, logging/setLevel and initialize are gone from it; prompts and
 // completions are not offered, so their methods are unknown here too. resources/read is
@@ -54,7 +51,10 @@ std::optional<std::string> named_value(const std::string& method, const json& pa
 
 }  // namespace
 
-std::span<const std::string_view> advertised_versions() { return kAdvertised; }
+const json& advertised_versions() {
+  static const json versions = {kVersion, "2025-11-25", "2025-06-18", "2025-03-26"};
+  return versions;
+}
 
 bool is_modern_version(std::string_view version) { return version >= kVersion; }
 
@@ -72,8 +72,7 @@ bool is_modern_message(const json& message) {
 std::optional<Rejection> check_request(const json& message, const MirroredHeaders* headers) {
   if (!message.is_object() || message.value("jsonrpc", json()) != "2.0" ||
       !message.contains("method") || !message["method"].is_string() || !message.contains("id") ||
-      !(message["id"].is_string() || message["id"].is_number() ||
-        util::is_raw_json(message["id"]))) {
+      !valid_request_id(message["id"])) {
     return Rejection{error_code::kInvalidRequest,
                      "Invalid Request: a request is an object with jsonrpc \"2.0\", an id and a "
                      "method",
@@ -104,9 +103,8 @@ std::optional<Rejection> check_request(const json& message, const MirroredHeader
     const auto levels = log_levels();
     if (!level->is_string() ||
         std::find(levels.begin(), levels.end(), level->get<std::string>()) == levels.end()) {
-      return invalid_params("_meta." + std::string(kLogLevelKey) +
-                            " must be one of debug, info, notice, warning, error, critical, "
-                            "alert, emergency");
+      return invalid_params("_meta." + std::string(kLogLevelKey) + " must be one of " +
+                            util::join(levels));
     }
   }
   const std::string version = version_it->get<std::string>();
@@ -122,12 +120,10 @@ std::optional<Rejection> check_request(const json& message, const MirroredHeader
   }
 
   if (version != kVersion) {
-    json supported = json::array();
-    for (const auto known : kAdvertised) supported.push_back(known);
     return Rejection{error_code::kUnsupportedProtocolVersion,
                      "Unsupported protocol version: " + version + "; this request form needs " +
                          std::string(kVersion) + ", earlier versions start with initialize",
-                     {{"supported", std::move(supported)}, {"requested", version}},
+                     {{"supported", advertised_versions()}, {"requested", version}},
                      400};
   }
   if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) {

@@ -6,7 +6,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -29,7 +28,7 @@ inline constexpr int kListTtlMs = 300000;
 inline constexpr std::string_view kCacheScope = "public";
 
 // The versions server/discover offers: the stateless one, then those reached by initialize.
-std::span<const std::string_view> advertised_versions();
+const nlohmann::json& advertised_versions();
 
 // True for a version of this era or later, compared as the revision strings are ordered (the
 // official clients decide the same way); "v999.0.0" counts, "1999-01-01" does not.

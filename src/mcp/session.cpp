@@ -20,6 +20,7 @@
 
 #include "mcp/modern.hpp"
 #include "util/compact_json.hpp"
+#include "util/join.hpp"
 #include "util/json_parse.hpp"
 #include "util/log_caller.hpp"
 
@@ -70,9 +71,6 @@ const json& params_of(const json& message) {
   const auto it = message.find("params");
   return it == message.end() || it->is_null() ? kNone : *it;
 }
-
-// A raw_json id is an integer beyond 64 bits, kept as written (util::parse_json).
-bool valid_id(const json& id) { return id.is_string() || id.is_number() || util::is_raw_json(id); }
 
 bool valid_progress_token(const json& token) {
   return token.is_string() || token.is_number_integer() || token.is_number_unsigned();
@@ -167,6 +165,10 @@ struct InFlightCall {
 
 std::span<const std::string_view> supported_protocol_versions() { return kSupportedVersions; }
 std::span<const std::string_view> log_levels() { return kLogLevels; }
+
+bool valid_request_id(const json& id) {
+  return id.is_string() || id.is_number() || util::is_raw_json(id);
+}
 
 json call_tool_result(const ToolResult& result) {
   // Invalid UTF-8 from upstream becomes U+FFFD, as the transports write the rest of a message.
@@ -334,7 +336,8 @@ void Session::receive_message(const json& message, Reply reply) {
     }
   } catch (const std::exception& e) {
     spdlog::error("internal error handling a message: {}", e.what());
-    const bool has_id = message.is_object() && message.contains("id") && valid_id(message["id"]);
+    const bool has_id =
+        message.is_object() && message.contains("id") && valid_request_id(message["id"]);
     if (message.is_object() && message.contains("method") && !message.contains("id")) {
       channel->finish();
       return;
@@ -370,21 +373,18 @@ void Dispatcher::handle_batch(const json& batch, Reply reply) {
   }
   auto collector = std::make_shared<BatchCollector>(std::move(reply), batch.size());
   for (const auto& element : batch) {
-    if (modern::is_modern_message(element)) {
+    // What may not travel in a batch is refused on its own; the rest of the batch is served.
+    const std::string refusal =
+        modern::is_modern_message(element)
+            ? "requests of protocol " + std::string(modern::kVersion) + " cannot be batched"
+        : element.is_object() && element.value("method", json()) == "initialize"
+            ? "initialize must not be part of a batch"
+            : "";
+    if (!refusal.empty()) {
       RequestChannel channel(collector->reply_for_element());
       const json error = make_error(
-          element.contains("id") && valid_id(element["id"]) ? element["id"] : json(nullptr),
-          error_code::kInvalidRequest,
-          "Invalid Request: requests of protocol " + std::string(modern::kVersion) +
-              " cannot be batched");
-      channel.finish(&error);
-      continue;
-    }
-    if (element.is_object() && element.value("method", json()) == "initialize") {
-      RequestChannel channel(collector->reply_for_element());
-      const json error = make_error(
-          element.contains("id") && valid_id(element["id"]) ? element["id"] : json(nullptr),
-          error_code::kInvalidRequest, "Invalid Request: initialize must not be part of a batch");
+          element.contains("id") && valid_request_id(element["id"]) ? element["id"] : json(nullptr),
+          error_code::kInvalidRequest, "Invalid Request: " + refusal);
       channel.finish(&error);
       continue;
     }
@@ -416,7 +416,8 @@ void Dispatcher::handle(const json& message, Reply reply) {
     const std::string method = method_it->get<std::string>();
     if (method == "notifications/cancelled") {
       const json& params = params_of(message);
-      if (params.is_object() && params.contains("requestId") && valid_id(params["requestId"])) {
+      if (params.is_object() && params.contains("requestId") &&
+          valid_request_id(params["requestId"])) {
         spdlog::debug(
             "client cancelled request {}: {}", params["requestId"].dump(),
             params.value("reason", json("")).is_string() ? params.value("reason", "") : "");
@@ -429,7 +430,7 @@ void Dispatcher::handle(const json& message, Reply reply) {
     return;
   }
 
-  const json id = has_id && valid_id(message["id"]) ? message["id"] : json(nullptr);
+  const json id = has_id && valid_request_id(message["id"]) ? message["id"] : json(nullptr);
   // Responses from the client: this server sends no requests, so there is nothing to match.
   if (!has_method && has_id && (message.contains("result") || message.contains("error"))) {
     channel->finish();
@@ -438,7 +439,7 @@ void Dispatcher::handle(const json& message, Reply reply) {
   if (message.value("jsonrpc", json()) != "2.0") {
     return fail(id, error_code::kInvalidRequest, "Invalid Request: jsonrpc must be \"2.0\"");
   }
-  if (!has_id || !valid_id(message["id"])) {
+  if (!has_id || !valid_request_id(message["id"])) {
     return fail(nullptr, error_code::kInvalidRequest,
                 "Invalid Request: id must be a string or a number");
   }
@@ -493,8 +494,7 @@ void Dispatcher::handle(const json& message, Reply reply) {
             : kLogLevels.end();
     if (known == kLogLevels.end()) {
       return fail(id, error_code::kInvalidParams,
-                  "Invalid params: level must be one of debug, info, notice, warning, error, "
-                  "critical, alert, emergency");
+                  "Invalid params: level must be one of " + util::join(kLogLevels));
     }
     state_.log_threshold.store(static_cast<int>(known - kLogLevels.begin()));
     const json response = make_result(id, json::object());
@@ -544,9 +544,7 @@ void Dispatcher::handle_modern(const json& id, const std::string& method, const 
   const util::LogCallerScope log_as(caller);
   json result;
   if (method == "server/discover") {
-    json versions = json::array();
-    for (const auto version : modern::advertised_versions()) versions.push_back(version);
-    result = {{"supportedVersions", std::move(versions)},
+    result = {{"supportedVersions", modern::advertised_versions()},
               {"capabilities", {{"tools", {{"listChanged", false}}}}}};
     if (!state_.instructions.empty()) result["instructions"] = state_.instructions;
   } else if (method == "tools/list") {

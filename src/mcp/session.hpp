@@ -39,6 +39,10 @@ inline constexpr int kUnsupportedProtocolVersion = -32022;
 // The MCP logging levels (RFC 5424 severities), least severe first.
 std::span<const std::string_view> log_levels();
 
+// True for an id a request may carry: a string or a number (an integer beyond 64 bits is kept
+// as written, util::raw_json).
+bool valid_request_id(const nlohmann::json& id);
+
 struct ServerInfo {
   std::string name = "activecampaign-mcp";
   std::string version;

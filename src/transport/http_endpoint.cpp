@@ -9,7 +9,6 @@
 
 #include "mcp/modern.hpp"
 #include "transport/http_text.hpp"
-#include "util/compact_json.hpp"
 #include "util/json_parse.hpp"
 
 namespace acmcp::transport {
@@ -292,7 +291,7 @@ McpEndpoint::Opened McpEndpoint::open_modern(const HttpRequest& request, const j
     const auto headers = mirrored_headers(request);
     if (auto rejection = mcp::modern::check_request(message, &headers)) {
       json id = message.is_object() ? message.value("id", json()) : json();
-      if (!id.is_string() && !id.is_number() && !util::is_raw_json(id)) id = nullptr;
+      if (!mcp::valid_request_id(id)) id = nullptr;
       return {nullptr, HttpResponse{rejection->http_status,
                                     jsonrpc_error_body(rejection->code, rejection->message, id,
                                                        rejection->data)}};

@@ -78,11 +78,6 @@ bool is_initialize_request(const json& message) {
   return is_request(message) && message["method"] == "initialize";
 }
 
-std::string jsonrpc_error_body(int code, std::string_view message) {
-  return to_wire(
-      {{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", code}, {"message", message}}}});
-}
-
 std::string jsonrpc_error_body(int code, std::string_view message, const json& id,
                                const json& data) {
   json error = {{"code", code}, {"message", message}};

@@ -25,11 +25,10 @@ bool contains_request(const nlohmann::json& message);
 // True for a single initialize request.
 bool is_initialize_request(const nlohmann::json& message);
 
-// {jsonrpc: "2.0", id: null, error: {code, message}} as compact text.
-std::string jsonrpc_error_body(int code, std::string_view message);
-// The same with the request's id and, unless null, the error's data.
-std::string jsonrpc_error_body(int code, std::string_view message, const nlohmann::json& id,
-                               const nlohmann::json& data);
+// {jsonrpc: "2.0", id, error: {code, message, data}} as compact text; data only when not null.
+std::string jsonrpc_error_body(int code, std::string_view message,
+                               const nlohmann::json& id = nullptr,
+                               const nlohmann::json& data = nullptr);
 
 // The value of a header that repeats a body field (MCP-Protocol-Version, Mcp-Method, Mcp-Name):
 // trimmed of optional white space, and decoded when written as "=?base64?...?=" (how a client

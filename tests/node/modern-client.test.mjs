@@ -117,6 +117,26 @@ async function assertProgressIsReported(client, { allViaCallback, expectedToken 
   }
 }
 
+// What a connected 2026-07-28 client gets on either transport; `progress` says how progress
+// notifications must reach it (see assertProgressIsReported).
+function itServesAModernClient(connection, progress) {
+  it('connects as modern: version, server name, instructions', () => {
+    assertModernServer(connection().client);
+  });
+
+  it('lists exactly the tools and runs every one of them successfully', async () => {
+    await assertEveryToolSucceeds(connection());
+  });
+
+  it('answers invalid arguments with isError and StatusCode -1', async () => {
+    await assertInvalidArgumentsAreAToolError(connection().client);
+  });
+
+  it('reports progress for a call that asks for it', async () => {
+    await assertProgressIsReported(connection().client, progress);
+  });
+}
+
 describe('2026-07-28 through the official 2.x client over stdio', () => {
   let connection;
   const sent = [];  // every message the client wrote to the server's stdin
@@ -141,24 +161,10 @@ describe('2026-07-28 through the official 2.x client over stdio', () => {
   });
   after(async () => { await connection?.client.close(); });
 
-  it('connects as modern: version, server name, instructions', () => {
-    assertModernServer(connection.client);
-  });
-
-  it('lists exactly the tools and runs every one of them successfully', async () => {
-    await assertEveryToolSucceeds(connection);
-  });
-
-  it('answers invalid arguments with isError and StatusCode -1', async () => {
-    await assertInvalidArgumentsAreAToolError(connection.client);
-  });
-
-  it('reports progress for a call that asks for it', async () => {
-    // The token the client put in the create_tag request's _meta.
-    const expectedToken = (tagName) => sent.find((message) => message.method === 'tools/call' &&
-      message.params.arguments?.Tag === tagName)?.params._meta?.progressToken;
-    await assertProgressIsReported(connection.client, { allViaCallback: false, expectedToken });
-  });
+  // The token the client put in the create_tag request's _meta.
+  const expectedToken = (tagName) => sent.find((message) => message.method === 'tools/call' &&
+    message.params.arguments?.Tag === tagName)?.params._meta?.progressToken;
+  itServesAModernClient(() => connection, { allViaCallback: false, expectedToken });
 
   it('sent the session process only enveloped requests, never initialize', () => {
     assert.ok(sent.length > 0);
@@ -259,21 +265,7 @@ describe('2026-07-28 through the official 2.x client over HTTP', () => {
     });
     after(async () => { await connection?.client.close(); });
 
-    it('connects as modern: version, server name, instructions', () => {
-      assertModernServer(connection.client);
-    });
-
-    it('lists exactly the tools and runs every one of them successfully', async () => {
-      await assertEveryToolSucceeds(connection);
-    });
-
-    it('answers invalid arguments with isError and StatusCode -1', async () => {
-      await assertInvalidArgumentsAreAToolError(connection.client);
-    });
-
-    it('reports progress for a call that asks for it', async () => {
-      await assertProgressIsReported(connection.client, { allViaCallback: true });
-    });
+    itServesAModernClient(() => connection, { allViaCallback: true });
 
     // Last, after close(), so a GET or DELETE sent on closing would be seen too.
     it('sent only POSTs with the 2026 headers, and no session was opened', async () => {
