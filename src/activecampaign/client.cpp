@@ -7,6 +7,7 @@
 #include <openssl/x509_vfy.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -21,6 +22,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -162,19 +164,61 @@ bool still_open(Connection& connection) {
   return open;
 }
 
+// The credentials refused, in words that say what to change and where. Through Maton a 400 that
+// speaks of a connection is the gateway's own "no connection to use"; other 400s are
+// ActiveCampaign's, passed through.
+void explain_refusal(const ClientConfig& config, std::string_view body, Response& response) {
+  const int status = response.status;
+  if (config.service == Service::kActiveCampaign) {
+    if (status == 401) {
+      response.refusal = "ActiveCampaign rejected the API token";
+      response.advice = "Check " + config.token_source + ".";
+    } else if (status == 403) {
+      response.refusal = "the API token was rejected or lacks permission for this request";
+      response.advice = "Check " + config.token_source + " and the permissions of its user.";
+    }
+    return;
+  }
+  if (status == 401) {
+    response.refusal = "the Maton gateway rejected the API key";
+    response.advice = "Check " + config.token_source +
+                      ": it must be the API key shown at https://maton.ai/settings.";
+    return;
+  }
+  std::string lowered(body.substr(0, 4096));
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (config.service == Service::kMatonGateway && status == 400 &&
+      lowered.find("connection") != std::string::npos) {
+    response.refusal = "the Maton gateway has no ActiveCampaign connection to use";
+    response.advice =
+        config.connection.empty()
+            ? "Create an ActiveCampaign connection at https://ctrl.maton.ai, or set " +
+                  config.connection_source +
+                  " to one that is active (activecampaign-mcp --check lists them)."
+            : "Check " + config.connection_source +
+                  ": it must name an active ActiveCampaign connection (activecampaign-mcp "
+                  "--check lists them).";
+  }
+}
+
 }  // namespace
 
 struct Client::Impl {
   Impl(asio::any_io_executor executor, ClientConfig cfg)
       : strand(asio::make_strand(executor)),
         config(std::move(cfg)),
-        url(parse_api_url(config.api_url)),
+        url(parse_url(config)),
         limiter(config.max_rps, RateLimiter::kDefaultMargin, config.max_queued_per_caller),
         policy(config.max_retries, config.backoff_base, config.backoff_max) {
-    if (config.token.find_first_of("\r\n", 0) != std::string::npos ||
-        config.token.find('\0') != std::string::npos) {
-      throw std::invalid_argument("the API token contains a line break or NUL character");
-    }
+    // Both become header values.
+    const auto check_header_value = [](const std::string& value, const char* what) {
+      if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+        throw std::invalid_argument(std::string(what) + " contains a line break or NUL character");
+      }
+    };
+    check_header_value(config.token, "the API token");
+    check_header_value(config.connection, "the Maton connection");
     if (config.timeout <= std::chrono::milliseconds::zero()) {
       throw std::invalid_argument("the upstream timeout must be positive");
     }
@@ -185,6 +229,19 @@ struct Client::Impl {
     host_header = (url.tls && url.port == 443) || (!url.tls && url.port == 80)
                       ? (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host)
                       : url.host_port();
+  }
+
+  static ApiUrl parse_url(const ClientConfig& config) {
+    switch (config.service) {
+      case Service::kMatonGateway:
+        return parse_service_url(config.api_url, "Maton gateway URL", "https://gateway.maton.ai",
+                                 "/active-campaign/api/3");
+      case Service::kMatonControl:
+        return parse_service_url(config.api_url, "Maton control URL", "https://ctrl.maton.ai", "");
+      case Service::kActiveCampaign:
+        break;
+    }
+    return parse_api_url(config.api_url);
   }
 
   asio::strand<asio::any_io_executor> strand;  // owns the pool and every connection
@@ -504,7 +561,14 @@ struct Client::Impl {
   HttpRequest make_request(http::verb verb, const Request& request) const {
     HttpRequest message{verb, build_target(url, request.path, request.query), 11};
     message.set(http::field::host, host_header);
-    message.set("Api-Token", config.token);
+    if (config.service == Service::kActiveCampaign) {
+      message.set("Api-Token", config.token);
+    } else {
+      message.set(http::field::authorization, "Bearer " + config.token);
+      if (config.service == Service::kMatonGateway && !config.connection.empty()) {
+        message.set("Maton-Connection", config.connection);
+      }
+    }
     message.set(http::field::accept, "application/json");
     message.set(http::field::user_agent, "activecampaign-mcp/" ACMCP_VERSION);
     message.keep_alive(true);
@@ -618,6 +682,7 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
   }
 
   response.status = last.outcome.status;
+  explain_refusal(impl->config, last.body, response);
   if (!last.error.empty()) {
     std::string error = std::move(last.error);
     if (response.attempts > 1) {

@@ -1,28 +1,41 @@
 // The real ActiveCampaign v3 client: Beast HTTP/1.1 over TCP or TLS, rate limiting, retries.
 #pragma once
-#include "activecampaign/upstream.hpp"
-
 #include <boost/asio/any_io_executor.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 
+#include "activecampaign/upstream.hpp"
+
 namespace acmcp::ac {
 
+// Whom the client talks to, which decides the URL's form and how credentials are sent.
+enum class Service {
+  kActiveCampaign,  // an account's API: Api-Token header
+  kMatonGateway,    // Maton's ActiveCampaign proxy: Bearer key, Maton-Connection, /active-campaign
+  kMatonControl,    // Maton's connection management (ctrl.maton.ai): Bearer key
+};
+
 struct ClientConfig {
-  std::string api_url;   // "https://acct.api-us1.com" or ".../api/3", http or https
-  std::string token;     // sent as the Api-Token header; never logged
+  Service service = Service::kActiveCampaign;
+  // ActiveCampaign: "https://acct.api-us1.com" or ".../api/3". Maton: the gateway's or the
+  // control service's origin (a private gateway may add a path prefix). http or https.
+  std::string api_url;
+  std::string token;       // the Api-Token, or Maton's API key; never logged
+  std::string connection;  // Maton gateway: sent as Maton-Connection when not empty
+  // Where token and connection came from, for the advice when they are refused.
+  std::string token_source = "ACTIVECAMPAIGN_API_TOKEN";
+  std::string connection_source = "MATON_CONNECTION";
   std::chrono::milliseconds timeout{30000};  // per attempt
   int max_retries = 3;
-  double max_rps = 5;    // 0 disables client-side limiting
+  double max_rps = 5;  // 0 disables client-side limiting
   // Requests one caller (Request::caller) may have waiting for the rate limit; more fail at
   // once. 0: no limit.
   std::size_t max_queued_per_caller = 0;
-  std::string ca_file;   // extra CA bundle (PEM); system roots are always loaded
+  std::string ca_file;  // extra CA bundle (PEM); system roots are always loaded
   std::size_t max_body_bytes = 16 * 1024 * 1024;
-  std::chrono::milliseconds backoff_base{200};   // first backoff ceiling; doubles per retry
+  std::chrono::milliseconds backoff_base{200};  // first backoff ceiling; doubles per retry
   std::chrono::milliseconds backoff_max{10000};
 };
 

@@ -298,6 +298,37 @@ Rule auth_token() {
           rule.show};
 }
 
+Rule upstream_kind() {
+  return {[](Config& config, const json& value) -> std::string {
+            if (value != "activecampaign" && value != "maton") {
+              return "is not an upstream (activecampaign or maton)";
+            }
+            config.upstream_kind = value.get<std::string>();
+            return {};
+          },
+          [](const Config& config) { return code(config.upstream_kind); }};
+}
+
+// As with the bearer token, the later source wins between a key file and MATON_API_KEY.
+Rule maton_api_key_file() {
+  Rule rule = text(at(&Config::maton, &Config::Maton::api_key_file));
+  return {[read = rule.read](Config& config, const json& value) {
+            auto why = read(config, value);
+            if (why.empty() && !config.maton.api_key_file.empty()) config.maton.api_key.clear();
+            return why;
+          },
+          rule.show};
+}
+
+Rule maton_api_key() {
+  Rule rule = text(at(&Config::maton, &Config::Maton::api_key));
+  return {[read = rule.read](Config& config, const json& value) {
+            config.maton.api_key_file.clear();
+            return read(config, value);
+          },
+          rule.show};
+}
+
 Rule tool_prefix() {
   return {[](Config& config, const json& value) -> std::string {
             // Tool names stay within [A-Za-z0-9_.-] and short enough for clients that add their
@@ -329,7 +360,7 @@ Rule result_format() {
 // ---- every setting, in the order help and the README list them
 
 constexpr std::string_view kGeneral = "Options";
-constexpr std::string_view kUpstream = "Upstream (ActiveCampaign)";
+constexpr std::string_view kUpstream = "Upstream (ActiveCampaign, directly or through Maton)";
 constexpr std::string_view kHttp =
     "HTTP transport (--transport http; MCP Streamable HTTP at http://HOST:PORT/mcp)";
 constexpr std::string_view kTools = "Tools (see --list-tools)";
@@ -375,8 +406,22 @@ const std::vector<Spec>& settings() {
        {},
        Action::Version,
        kPlain},
+      {kGeneral,
+       "--check",
+       "",
+       "",
+       "",
+       "verify the upstream credentials with one cheap request (through Maton, also list the "
+       "active connections), print the verdict, then exit: 0 when they are accepted, 1 when not",
+       {},
+       Action::Check,
+       kPlain},
       {kGeneral, "--help", "", "", "", "print these settings, then exit", {}, Action::Help, kPlain},
 
+      {kUpstream, "--upstream", "activecampaign|maton", "", "upstream",
+       "reach the account directly with an API token, or through the [Maton "
+       "gateway](#through-the-maton-gateway); by default whichever has credentials set",
+       upstream_kind(), Action::Serve, kPlain},
       {kUpstream, "", "", "ACTIVECAMPAIGN_API_URL", "api_url",
        "`https://ACCOUNT.api-us1.com` or `https://ACCOUNT.api-us1.com/api/3`",
        text(at(&Config::upstream, &ac::ClientConfig::api_url)), Action::Serve, kPlain},
@@ -384,6 +429,23 @@ const std::vector<Spec>& settings() {
        "the account's API key (Settings > Developer), sent as the `Api-Token` header; never "
        "printed or logged, and replaced by `[redacted]` wherever an upstream answer echoes it",
        text(at(&Config::upstream, &ac::ClientConfig::token)), Action::Serve, kSecret},
+      {kUpstream, "", "", "MATON_API_KEY", "",
+       "Maton: the API key (https://maton.ai/settings), sent as `Authorization: Bearer`; never "
+       "printed, and never read from the config file",
+       maton_api_key(), Action::Serve, kSecret},
+      {kUpstream, "--maton-api-key-file", "PATH", "", "maton_api_key_file",
+       "Maton: read the API key from this file instead (its trailing newline is ignored)",
+       maton_api_key_file(), Action::Serve, kPlain},
+      {kUpstream, "", "", "MATON_CONNECTION", "maton_connection",
+       "Maton: the ActiveCampaign connection to use, sent as `Maton-Connection`; without it the "
+       "gateway uses the oldest active one",
+       text(at(&Config::maton, &Config::Maton::connection)), Action::Serve, kPlain},
+      {kUpstream, "", "", "MATON_GATEWAY_URL", "maton_gateway_url",
+       "Maton: the gateway (a private gateway may add a path prefix)",
+       text(at(&Config::maton, &Config::Maton::gateway_url)), Action::Serve, kPlain},
+      {kUpstream, "", "", "MATON_CTRL_URL", "maton_ctrl_url",
+       "Maton: the connection service `--check` lists connections at",
+       text(at(&Config::maton, &Config::Maton::ctrl_url)), Action::Serve, kPlain},
       {kUpstream, "", "", "ACTIVECAMPAIGN_TIMEOUT_MS", "timeout_ms",
        "time limit in milliseconds for each attempt of an upstream request",
        duration<std::chrono::milliseconds>(at(&Config::upstream, &ac::ClientConfig::timeout), 1,
@@ -599,6 +661,11 @@ std::string read_file_layer(const std::string& path, Layer& layer) {
   if (document.is_discarded()) return "the config file " + path + " is not valid JSON";
   if (!document.is_object()) return "the config file " + path + " must hold a JSON object";
   for (const auto& [key, value] : document.items()) {
+    if (key == "maton_api_key") {
+      return "the config file " + path +
+             " may not hold the Maton API key: put it in a file named by maton_api_key_file, or "
+             "in MATON_API_KEY";
+    }
     if (key == "auth_token") {
       return "the config file " + path +
              " may not hold the bearer token: put it in a file named by auth_token_file, or in "
@@ -633,6 +700,52 @@ std::string check_http(Config& config) {
            "ActiveCampaign account. Set MCP_AUTH_TOKEN or --auth-token-file PATH to require a "
            "bearer token, listen on 127.0.0.1, or pass --allow-unauthenticated if something "
            "else (a proxy, a firewall) protects the server";
+  }
+  return {};
+}
+
+// Decides the upstream and fills config.upstream for it. Returns why that is impossible.
+std::string resolve_upstream(Config& config) {
+  auto& maton = config.maton;
+  if (!maton.api_key_file.empty()) {
+    auto key = read_token_file(maton.api_key_file);
+    if (!key) return "cannot read the Maton API key file " + maton.api_key_file;
+    if (key->empty()) return "the Maton API key file " + maton.api_key_file + " is empty";
+    maton.api_key = std::move(*key);
+  }
+  if (config.sandbox) return {};
+  auto& upstream = config.upstream;
+  const bool direct = !upstream.api_url.empty() || !upstream.token.empty();
+  std::string kind = config.upstream_kind;
+  if (kind.empty() && !maton.api_key.empty()) {
+    if (direct) {
+      return "both an ActiveCampaign account (ACTIVECAMPAIGN_API_URL/ACTIVECAMPAIGN_API_TOKEN) "
+             "and a Maton API key are set: choose one with --upstream activecampaign or "
+             "--upstream maton";
+    }
+    kind = "maton";
+  }
+  if (kind == "maton") {
+    if (maton.api_key.empty()) {
+      return "no Maton API key configured: set MATON_API_KEY or --maton-api-key-file PATH (the "
+             "key is at https://maton.ai/settings), or run with --sandbox to try the server "
+             "against built-in demo data";
+    }
+    upstream.service = ac::Service::kMatonGateway;
+    upstream.api_url = maton.gateway_url;
+    upstream.token = maton.api_key;
+    upstream.connection = maton.connection;
+    upstream.token_source = maton.api_key_file.empty()
+                                ? std::string("MATON_API_KEY")
+                                : "the Maton API key in " + maton.api_key_file;
+    upstream.connection_source = "MATON_CONNECTION";
+    return {};
+  }
+  if (upstream.api_url.empty() || upstream.token.empty()) {
+    return "no ActiveCampaign account configured: set ACTIVECAMPAIGN_API_URL and "
+           "ACTIVECAMPAIGN_API_TOKEN (or api_url and api_token in a --config file), or "
+           "MATON_API_KEY to go through the Maton gateway, or run with --sandbox to try the "
+           "server against built-in demo data";
   }
   return {};
 }
@@ -738,19 +851,13 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
 
   // --list-tools only needs the settings that choose the tools.
   if (result.action == Action::ListTools) return result;
-  if (result.config.transport == "http") {
+  if (result.config.transport == "http" && result.action == Action::Serve) {
     if (auto error = check_http(result.config); !error.empty()) {
       result.error = std::move(error);
       return result;
     }
   }
-  if (!result.config.sandbox &&
-      (result.config.upstream.api_url.empty() || result.config.upstream.token.empty())) {
-    result.error =
-        "no ActiveCampaign account configured: set ACTIVECAMPAIGN_API_URL and "
-        "ACTIVECAMPAIGN_API_TOKEN (or api_url and api_token in a --config file), or run with "
-        "--sandbox to try the server against built-in demo data";
-  }
+  result.error = resolve_upstream(result.config);
   return result;
 }
 

@@ -31,6 +31,17 @@ struct Config {
   // What the tools layer exposes, and how large its results may be.
   tools::ToolSettings tools;
 
+  // Which upstream: "activecampaign" or "maton"; empty picks the one whose credentials are set.
+  // load_config turns the choice into `upstream`.
+  std::string upstream_kind;
+  struct Maton {
+    std::string api_key;       // never printed, and never read from the config file
+    std::string api_key_file;  // where api_key was read from, if a file
+    std::string connection;
+    std::string gateway_url = "https://gateway.maton.ai";
+    std::string ctrl_url = "https://ctrl.maton.ai";
+  } maton;
+
   std::string log_level = "info";   // trace debug info warn error critical off
   std::string transport = "stdio";  // stdio | http
   bool sandbox = false;
@@ -42,7 +53,7 @@ struct Config {
 // True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
 bool is_loopback_host(const std::string& host);
 
-enum class Action { Serve, Help, Version, ListTools };
+enum class Action { Serve, Help, Version, ListTools, Check };
 
 struct ConfigResult {
   Action action = Action::Serve;
@@ -55,8 +66,8 @@ struct ConfigResult {
 using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvironmentLookup process_environment();
 
-// `arguments` excludes the program name. For Action::Serve the result is also checked for
-// completeness (credentials unless --sandbox).
+// `arguments` excludes the program name. For Action::Serve and Action::Check the result is also
+// checked for completeness (credentials unless --sandbox), and `upstream` says whom to reach.
 ConfigResult load_config(const std::vector<std::string>& arguments,
                          const EnvironmentLookup& environment);
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "activecampaign/client.hpp"
+#include "app/check.hpp"
 #include "app/config.hpp"
 #include "app/instructions.hpp"
 #include "app/server_metrics.hpp"
@@ -61,6 +62,11 @@ std::string origin_of(const std::string& url) {
   std::string authority = url.substr(authority_start, authority_end - authority_start);
   if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
   return url.substr(0, authority_start) + authority;
+}
+
+std::string upstream_name(const Config& config) {
+  if (config.sandbox) return "sandbox";
+  return config.upstream.service == ac::Service::kMatonGateway ? "maton" : "activecampaign";
 }
 
 std::shared_ptr<mcp::ClientLogSink> setup_logging(const std::string& level) {
@@ -197,10 +203,10 @@ void serve_stdio(asio::io_context& io, Services& services, const Config& config,
 transport::HttpOptions http_options(const Config& config, Services& services) {
   transport::HttpOptions options = config.http;
   auto* all = &services;
-  const bool sandbox = config.sandbox;
-  options.health = [all, sandbox] {
+  const std::string upstream = upstream_name(config);
+  options.health = [all, upstream] {
     return nlohmann::json{{"status", "ok"},
-                          {"upstream", sandbox ? "sandbox" : "activecampaign"},
+                          {"upstream", upstream},
                           {"version", ACMCP_VERSION},
                           {"sessions", all->http ? all->http->session_count() : 0}};
   };
@@ -291,7 +297,9 @@ int serve(const Config& config) {
     services->tools = std::make_unique<MeteredTools>(*services->registry, services->metrics);
 
     spdlog::info("activecampaign-mcp {} ready ({}), {} worker threads", ACMCP_VERSION,
-                 config.sandbox ? std::string("sandbox") : origin_of(config.upstream.api_url),
+                 config.sandbox
+                     ? std::string("sandbox")
+                     : upstream_name(config) + " at " + origin_of(config.upstream.api_url),
                  threads);
     if (config.transport == "http") {
       if (!serve_http(io, *services, config, client_sink)) exit_code = kExitFailure;
@@ -332,6 +340,8 @@ int run(int argc, char** argv) {
         return 0;
       case Action::ListTools:
         return list_tools(result.config);
+      case Action::Check:
+        return check_upstream(result.config, std::cout);
       case Action::Serve:
         return serve(result.config);
     }

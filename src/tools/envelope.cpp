@@ -32,9 +32,13 @@ std::vector<std::string> error_titles(const json& body) {
   return titles;
 }
 
-// The upstream's own explanation, whichever form it took ({message}, {errors: [{title}]}, {error}).
+// The upstream's own explanation, whichever form it took ({message}, {errors: [{title}]}, {error},
+// or a gateway's {error: {message}}).
 std::string upstream_explanation(const json& body) {
   if (body.is_object()) {
+    if (const auto error = body.find("error"); error != body.end() && error->is_object()) {
+      return upstream_explanation(*error);
+    }
     for (const char* key : {"message", "error"}) {
       if (body.contains(key) && body[key].is_string() && !body[key].get<std::string>().empty()) {
         return trim_final_period(body[key].get<std::string>());
@@ -84,14 +88,9 @@ std::string failure_message(const OperationLabel& label, const ac::Response& res
   const int status = response.status;
   if (status >= 200 && status < 300) return "";
   const std::string explanation = upstream_explanation(response.body);
-  if (status == 401) {
-    return prefix(label) + "ActiveCampaign rejected the API token (" +
-           http_detail(status, explanation) + "). Check ACTIVECAMPAIGN_API_TOKEN.";
-  }
-  if (status == 403) {
-    return prefix(label) + "the API token was rejected or lacks permission for this request (" +
-           http_detail(status, explanation) +
-           "). Check ACTIVECAMPAIGN_API_TOKEN and the permissions of its user.";
+  if (!response.refusal.empty()) {
+    return prefix(label) + response.refusal + " (" + http_detail(status, explanation) + "). " +
+           response.advice;
   }
   if (status == 404) {
     const std::string what = label.not_found.empty() ? "the requested record" : label.not_found;

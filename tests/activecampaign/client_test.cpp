@@ -119,6 +119,75 @@ TEST_F(ClientTest, SendsApiTokenAcceptAndUserAgent) {
   EXPECT_EQ(headers.count("content-type"), 0u);
 }
 
+TEST_F(ClientTest, MatonGatewayGetsTheKeyAsBearerTheConnectionAndItsPathPrefix) {
+  config.service = Service::kMatonGateway;
+  config.api_url = server.url() + "/private/";
+  config.connection = "9e8ba2aa-25ec-4ba0-8815-3068be304dca";
+  Client client(io.get_executor(), config);
+  send_now(io, client, get("/contacts/12"));
+  const auto request = server.requests().at(0);
+  EXPECT_EQ(request.target, "/private/active-campaign/api/3/contacts/12");
+  EXPECT_EQ(request.headers.at("authorization"), std::string("Bearer ") + kToken);
+  EXPECT_EQ(request.headers.at("maton-connection"), config.connection);
+  EXPECT_EQ(request.headers.count("api-token"), 0u);
+}
+
+TEST_F(ClientTest, MatonControlHasNoPrefixAndNoConnection) {
+  config.service = Service::kMatonControl;
+  config.connection = "c1";
+  Client client(io.get_executor(), config);
+  send_now(io, client, get("/connections"));
+  const auto request = server.requests().at(0);
+  EXPECT_EQ(request.target, "/connections");
+  EXPECT_EQ(request.headers.at("authorization"), std::string("Bearer ") + kToken);
+  EXPECT_EQ(request.headers.count("maton-connection"), 0u);
+}
+
+// A refusal of the credentials names where they came from, so the user knows what to change.
+TEST_F(ClientTest, RefusedCredentialsAreExplainedForEachService) {
+  struct Case {
+    Service service;
+    int status;
+    std::string body;
+    std::string connection;
+    std::string refusal;  // "" when the status is not about the credentials
+    std::string advice;
+  };
+  const std::vector<Case> cases = {
+      {Service::kActiveCampaign, 401, "{}", "", "ActiveCampaign rejected the API token",
+       "Check ACTIVECAMPAIGN_API_TOKEN."},
+      {Service::kActiveCampaign, 403, "{}", "", "lacks permission",
+       "Check ACTIVECAMPAIGN_API_TOKEN and the permissions of its user."},
+      {Service::kMatonGateway, 401, R"({"error":"Invalid API key"})", "",
+       "the Maton gateway rejected the API key", "Check MATON_API_KEY: it must be"},
+      {Service::kMatonGateway, 400, R"({"error":"No active Connection found"})", "",
+       "no ActiveCampaign connection", "Create an ActiveCampaign connection"},
+      {Service::kMatonGateway, 400, R"({"error":"No active Connection found"})", "c9",
+       "no ActiveCampaign connection", "Check MATON_CONNECTION: it must name"},
+      {Service::kMatonGateway, 400, R"({"errors":[{"title":"bad filter"}]})", "", "", ""},
+      {Service::kMatonGateway, 403, "{}", "", "", ""},
+      {Service::kActiveCampaign, 400, R"({"message":"connection"})", "", "", ""},
+  };
+  for (const auto& each : cases) {
+    config.service = each.service;
+    config.connection = each.connection;
+    config.token_source =
+        each.service == Service::kActiveCampaign ? "ACTIVECAMPAIGN_API_TOKEN" : "MATON_API_KEY";
+    server.script(answer(each.status, each.body));
+    Client client(io.get_executor(), config);
+    const auto response = send_now(io, client, get("/contacts"));
+    const std::string label = std::to_string(each.status) + " " + each.body;
+    EXPECT_EQ(response.status, each.status) << label;
+    if (each.refusal.empty()) {
+      EXPECT_EQ(response.refusal, "") << label;
+      EXPECT_EQ(response.advice, "") << label;
+    } else {
+      EXPECT_NE(response.refusal.find(each.refusal), std::string::npos) << response.refusal;
+      EXPECT_NE(response.advice.find(each.advice), std::string::npos) << response.advice;
+    }
+  }
+}
+
 TEST_F(ClientTest, PostSendsJsonBodyWithContentType) {
   Client client(io.get_executor(), config);
   send_now(io, client, post("/tags", {{"tag", {{"tag", "vip"}, {"tagType", "contact"}}}}));
@@ -475,6 +544,26 @@ TEST(ClientConfigCheck, RejectsCaFileWithoutCertificates) {
   boost::asio::io_context io;
   auto config = config_for("https://127.0.0.1");
   config.ca_file = std::string(ACMCP_TEST_DATA_DIR) + "/tls/README.md";
+  EXPECT_THROW(Client(io.get_executor(), config), std::invalid_argument);
+}
+
+TEST(ClientConfigCheck, RejectsAGatewayUrlWithAQueryNamingWhatItIsFor) {
+  boost::asio::io_context io;
+  auto config = config_for("https://gateway.example?x=1");
+  config.service = Service::kMatonGateway;
+  try {
+    Client client(io.get_executor(), config);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("invalid Maton gateway URL"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(ClientConfigCheck, RejectsConnectionWithLineBreak) {
+  boost::asio::io_context io;
+  auto config = config_for("https://127.0.0.1");
+  config.connection = "c1\nX-Injected: 1";
   EXPECT_THROW(Client(io.get_executor(), config), std::invalid_argument);
 }
 

@@ -103,6 +103,31 @@ TEST(PercentEncode, KeepsUnreservedCharacters) {
   EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
 }
 
+TEST(ParseServiceUrl, KeepsThePathPrefixBeforeTheServicesBase) {
+  const auto gateway = parse_service_url("https://gateway.maton.ai", "Maton gateway URL",
+                                         "https://gateway.maton.ai", "/active-campaign/api/3");
+  EXPECT_TRUE(gateway.tls);
+  EXPECT_EQ(gateway.host, "gateway.maton.ai");
+  EXPECT_EQ(gateway.base_path, "/active-campaign/api/3");
+  EXPECT_EQ(parse_service_url("http://127.0.0.1:8080/maton/", "x", "y", "/active-campaign/api/3")
+                .base_path,
+            "/maton/active-campaign/api/3");
+  EXPECT_EQ(parse_service_url("https://ctrl.maton.ai/", "x", "y", "").base_path, "");
+}
+
+TEST(ParseServiceUrl, ErrorsNameTheServiceAndItsExample) {
+  try {
+    parse_service_url("gateway.maton.ai", "Maton gateway URL", "https://gateway.maton.ai", "");
+    ADD_FAILURE() << "accepted a URL without a scheme";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(),
+                 "invalid Maton gateway URL \"gateway.maton.ai\": it has no scheme (https://) "
+                 "(expected e.g. https://gateway.maton.ai)");
+  }
+  EXPECT_THROW(parse_service_url("https://g.example/a b", "x", "y", ""), std::invalid_argument);
+  EXPECT_THROW(parse_service_url("https://g.example/%2e%2e", "x", "y", ""), std::invalid_argument);
+}
+
 TEST(PercentEncode, EncodesReservedSpaceAndUtf8) {
   EXPECT_EQ(percent_encode("a b+c@d/e?f&g=h"), "a%20b%2Bc%40d%2Fe%3Ff%26g%3Dh");
   EXPECT_EQ(percent_encode("\xC3\xA9"), "%C3%A9");

@@ -753,5 +753,90 @@ TEST_F(ConfigTest, ListToolsReadsTheSettingsWithoutCredentials) {
   EXPECT_EQ(result.config.tools.toolsets, std::vector<std::string>{"tags"});
 }
 
+// ---- the upstream: ActiveCampaign directly or through Maton
+
+TEST_F(ConfigTest, AMatonKeyAloneChoosesTheGatewayWithItsDefaults) {
+  env_["MATON_API_KEY"] = "maton-SECRET-9";
+  env_["MATON_CONNECTION"] = "conn-1";
+  const auto result = load({});
+  ASSERT_TRUE(result.ok()) << result.error;
+  const auto& upstream = result.config.upstream;
+  EXPECT_EQ(upstream.service, ac::Service::kMatonGateway);
+  EXPECT_EQ(upstream.api_url, "https://gateway.maton.ai");
+  EXPECT_EQ(upstream.token, "maton-SECRET-9");
+  EXPECT_EQ(upstream.connection, "conn-1");
+  EXPECT_EQ(upstream.token_source, "MATON_API_KEY");
+  EXPECT_EQ(result.config.maton.ctrl_url, "https://ctrl.maton.ai");
+}
+
+TEST_F(ConfigTest, DirectCredentialsAloneChooseActiveCampaign) {
+  set_credentials();
+  const auto result = load({});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.upstream.service, ac::Service::kActiveCampaign);
+  EXPECT_EQ(result.config.upstream.token_source, "ACTIVECAMPAIGN_API_TOKEN");
+}
+
+TEST_F(ConfigTest, BothCredentialsNeedAnExplicitUpstream) {
+  set_credentials();
+  env_["MATON_API_KEY"] = "maton-SECRET-9";
+  const auto ambiguous = load({});
+  EXPECT_THAT(ambiguous.error, HasSubstr("choose one with --upstream activecampaign or"));
+  EXPECT_THAT(ambiguous.error, Not(HasSubstr("maton-SECRET-9")));
+  EXPECT_EQ(load({"--upstream", "maton"}).config.upstream.service, ac::Service::kMatonGateway);
+  const auto direct = load({"--upstream=activecampaign"});
+  ASSERT_TRUE(direct.ok()) << direct.error;
+  EXPECT_EQ(direct.config.upstream.service, ac::Service::kActiveCampaign);
+  EXPECT_EQ(direct.config.upstream.token, kToken);
+  EXPECT_THAT(load({"--upstream", "hubspot"}).error,
+              HasSubstr("is not an upstream (activecampaign or maton)"));
+}
+
+TEST_F(ConfigTest, MatonWithoutAKeySaysWhereToGetOne) {
+  const auto result = load({"--upstream", "maton"});
+  EXPECT_THAT(result.error, HasSubstr("no Maton API key configured: set MATON_API_KEY or "
+                                      "--maton-api-key-file PATH"));
+  EXPECT_THAT(result.error, HasSubstr("https://maton.ai/settings"));
+  EXPECT_THAT(load({}).error, HasSubstr("or MATON_API_KEY to go through the Maton gateway"));
+}
+
+TEST_F(ConfigTest, MatonSettingsComeFromTheFileExceptTheKeyItself) {
+  const std::string key_file = write_file("maton-from-file\n");
+  const auto config = write_file(R"({"maton_api_key_file": ")" + key_file +
+                                 R"(", "maton_connection": "c-7", "maton_gateway_url": )"
+                                 R"("http://127.0.0.1:9000/gw", "maton_ctrl_url": "http://x"})");
+  const auto result = load({"--config", config});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.upstream.service, ac::Service::kMatonGateway);
+  EXPECT_EQ(result.config.upstream.token, "maton-from-file");
+  EXPECT_EQ(result.config.upstream.connection, "c-7");
+  EXPECT_EQ(result.config.upstream.api_url, "http://127.0.0.1:9000/gw");
+  EXPECT_EQ(result.config.maton.ctrl_url, "http://x");
+  EXPECT_THAT(result.config.upstream.token_source, HasSubstr(key_file));
+
+  const auto refused = load({"--config", write_file(R"({"maton_api_key": "k"})")});
+  EXPECT_THAT(refused.error, HasSubstr("may not hold the Maton API key"));
+}
+
+TEST_F(ConfigTest, TheLaterSourceWinsBetweenKeyFileAndEnvironment) {
+  const std::string key_file = write_file("from-file");
+  env_["MATON_API_KEY"] = "from-env";
+  EXPECT_EQ(load({"--maton-api-key-file", key_file}).config.upstream.token, "from-file");
+  const auto config = write_file(R"({"maton_api_key_file": ")" + key_file + R"("})");
+  EXPECT_EQ(load({"--config", config}).config.upstream.token, "from-env");
+  EXPECT_THAT(load({"--maton-api-key-file", "/nonexistent/key"}).error,
+              HasSubstr("cannot read the Maton API key file /nonexistent/key"));
+}
+
+TEST_F(ConfigTest, CheckIsAnActionThatNeedsCredentialsButNoHttpSettings) {
+  set_credentials();
+  const auto result = load({"--check", "--transport", "http", "--host", "0.0.0.0"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.action, Action::Check);
+  env_.clear();
+  EXPECT_THAT(load({"--check"}).error, HasSubstr("no ActiveCampaign account configured"));
+  EXPECT_TRUE(load({"--check", "--sandbox"}).ok());
+}
+
 }  // namespace
 }  // namespace acmcp::app

@@ -481,7 +481,7 @@ TEST_F(E2eSlowUpstream, TokenNeverReachesStdoutOrStderr) {
   server->finish();
   EXPECT_THAT(server->stderr_text(), Not(HasSubstr(kSecretToken)));
   for (const auto& line : server->stdout_lines()) EXPECT_THAT(line, Not(HasSubstr(kSecretToken)));
-  EXPECT_THAT(server->stderr_text(), HasSubstr("ready (http://127.0.0.1:"));
+  EXPECT_THAT(server->stderr_text(), HasSubstr("ready (activecampaign at http://127.0.0.1:"));
 }
 
 }  // namespace

@@ -165,6 +165,31 @@ export function startHttpServer({ args = ['--sandbox'], env = {} } = {}) {
   });
 }
 
+const SANDBOX_LINE_TIMEOUT_MS = 5_000;
+
+// The --sandbox server says where its emulator listens, so another server process (or a test's
+// fake gateway) can use the same account; the line may come before or after the "listening on"
+// line startHttpServer waits for.
+export function sandboxAccount(server) {
+  const pattern = /sandbox: ActiveCampaign emulator at (http:\/\/\S+) \(Api-Token (\S+)\)/;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = server.stderr.match(pattern);
+      if (!match) return false;
+      server.child.stderr.off('data', check);
+      clearTimeout(timer);
+      resolve({ url: match[1], token: match[2] });
+      return true;
+    };
+    const timer = setTimeout(() => {
+      server.child.stderr.off('data', check);
+      reject(new Error(`no sandbox line within ${SANDBOX_LINE_TIMEOUT_MS} ms\nstderr: ${server.stderr}`));
+    }, SANDBOX_LINE_TIMEOUT_MS);
+    // harness.mjs appends each chunk to server.stderr before this listener runs.
+    if (!check()) server.child.stderr.on('data', check);
+  });
+}
+
 // SIGTERM (graceful shutdown), then SIGKILL if it does not exit in time; resolves to how it ended.
 export async function stopHttpServer(server) {
   if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return server?.exited;

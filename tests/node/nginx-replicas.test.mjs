@@ -11,40 +11,18 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 
 import {
-  assertExactToolSet, CountingValidator, REQUEST_TIMEOUT_MS, startHttpServer, stopHttpServer,
+  assertExactToolSet, CountingValidator, REQUEST_TIMEOUT_MS, sandboxAccount, startHttpServer,
+  stopHttpServer,
 } from './harness.mjs';
 import { NGINX, startNginx } from './nginx.mjs';
 import { runPlan } from './tool-plan.mjs';
 
 const MODERN = '2026-07-28';
-const SANDBOX_LINE_TIMEOUT_MS = 5_000;
 const CLEANUP_CALL_TIMEOUT_MS = 2_000;
 const ACCESS_LOG_WAIT_MS = 2_000;
 
 // No upstream rate limit: the plan's calls are sequential and the sandbox does not need one.
 const UNLIMITED = { ACTIVECAMPAIGN_MAX_RPS: '0' };
-
-// The --sandbox server says where its emulator listens; the line may come before or after the
-// "listening on" line startHttpServer waits for.
-function sandboxAccount(server) {
-  const pattern = /sandbox: ActiveCampaign emulator at (http:\/\/\S+) \(Api-Token (\S+)\)/;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const match = server.stderr.match(pattern);
-      if (!match) return false;
-      server.child.stderr.off('data', check);
-      clearTimeout(timer);
-      resolve({ url: match[1], token: match[2] });
-      return true;
-    };
-    const timer = setTimeout(() => {
-      server.child.stderr.off('data', check);
-      reject(new Error(`no sandbox line within ${SANDBOX_LINE_TIMEOUT_MS} ms\nstderr: ${server.stderr}`));
-    }, SANDBOX_LINE_TIMEOUT_MS);
-    // harness.mjs appends each chunk to server.stderr before this listener runs.
-    if (!check()) server.child.stderr.on('data', check);
-  });
-}
 
 // nginx writes a request's log line just after it has passed on the end of the answer, so the
 // client can hold its last answer before that line is in the file. Each earlier line is written

@@ -96,19 +96,28 @@ TEST(Envelope, FailureReplacesDataWithEmptyShape) {
   EXPECT_EQ(envelope.data, json({{"deleted", false}}));
 }
 
-TEST(Envelope, Unauthorized401NamesTheTokenVariable) {
-  Envelope envelope = mapped(http(401, json{{"message", "An invalid API key was provided"}}));
+// The upstream client words a refusal of the credentials (it knows where they came from); the
+// envelope adds the operation and the upstream's own words.
+TEST(Envelope, RefusedCredentialsGetTheClientsWordsAndTheUpstreamDetail) {
+  ac::Response response = http(401, json{{"message", "An invalid API key was provided"}});
+  response.refusal = "the Maton gateway rejected the API key";
+  response.advice = "Check MATON_API_KEY.";
+  Envelope envelope = mapped(response);
   EXPECT_EQ(envelope.status_code, 200);
   EXPECT_EQ(envelope.original_status, 401);
-  EXPECT_TRUE(envelope.error_message.starts_with("Update a Tag failed: "));
-  EXPECT_THAT(envelope.error_message, HasSubstr("rejected the API token"));
-  EXPECT_THAT(envelope.error_message, HasSubstr("ACTIVECAMPAIGN_API_TOKEN"));
+  EXPECT_EQ(envelope.error_message,
+            "Update a Tag failed: the Maton gateway rejected the API key (HTTP 401: An invalid "
+            "API key was provided). Check MATON_API_KEY.");
 }
 
-TEST(Envelope, Forbidden403SaysPermissionAndNamesTheTokenVariable) {
+TEST(Envelope, AGatewaysNestedErrorMessageIsQuoted) {
+  Envelope envelope = mapped(http(502, json{{"error", {{"message", "Bad gateway."}}}}));
+  EXPECT_THAT(envelope.error_message, HasSubstr("(HTTP 502: Bad gateway)"));
+}
+
+TEST(Envelope, Forbidden403WithoutARefusalIsAPlainRefusal) {
   Envelope envelope = mapped(http(403, json{{"message", "Forbidden"}}));
-  EXPECT_THAT(envelope.error_message, HasSubstr("lacks permission"));
-  EXPECT_THAT(envelope.error_message, HasSubstr("ACTIVECAMPAIGN_API_TOKEN"));
+  EXPECT_THAT(envelope.error_message, HasSubstr("ActiveCampaign refused the request"));
   EXPECT_THAT(envelope.error_message, HasSubstr("HTTP 403: Forbidden"));
 }
 
