@@ -209,7 +209,10 @@ struct Client::Impl {
       : strand(asio::make_strand(executor)),
         config(std::move(cfg)),
         url(parse_url(config)),
-        limiter(config.max_rps, RateLimiter::kDefaultMargin, config.max_queued_per_caller),
+        limiter(config.limiter
+                    ? config.limiter
+                    : std::make_shared<RateLimiter>(config.max_rps, RateLimiter::kDefaultMargin,
+                                                    config.max_queued_per_caller)),
         policy(config.max_retries, config.backoff_base, config.backoff_max) {
     // Both become header values.
     const auto check_header_value = [](const std::string& value, const char* what) {
@@ -248,7 +251,7 @@ struct Client::Impl {
   ClientConfig config;
   ApiUrl url;
   std::string host_header;
-  RateLimiter limiter;
+  std::shared_ptr<RateLimiter> limiter;
   RetryPolicy policy;
   std::optional<ssl::context> tls_context;  // see the constructor; touched only on the strand
 
@@ -612,7 +615,7 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
   AttemptResult last;
   try {
     for (int retries_done = 0;; ++retries_done) {
-      const auto admission = co_await impl->limiter.acquire(request.caller);
+      const auto admission = co_await impl->limiter->acquire(request.caller);
       using Outcome = RateLimiter::Admission::Outcome;
       if (admission.outcome == Outcome::kBusy) {
         co_return finish_with_error(

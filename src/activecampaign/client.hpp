@@ -6,16 +6,12 @@
 #include <memory>
 #include <string>
 
+#include "activecampaign/account.hpp"
 #include "activecampaign/upstream.hpp"
 
 namespace acmcp::ac {
 
-// Whom the client talks to, which decides the URL's form and how credentials are sent.
-enum class Service {
-  kActiveCampaign,  // an account's API: Api-Token header
-  kMatonGateway,    // Maton's ActiveCampaign proxy: Bearer key, Maton-Connection, /active-campaign
-  kMatonControl,    // Maton's connection management (ctrl.maton.ai): Bearer key
-};
+class RateLimiter;
 
 struct ClientConfig {
   Service service = Service::kActiveCampaign;
@@ -37,6 +33,9 @@ struct ClientConfig {
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::milliseconds backoff_base{200};  // first backoff ceiling; doubles per retry
   std::chrono::milliseconds backoff_max{10000};
+  // When set, the client paces with this limiter, shared with the other clients of one account,
+  // instead of one of its own (max_rps and max_queued_per_caller then describe that one).
+  std::shared_ptr<RateLimiter> limiter;
 };
 
 class Client final : public Upstream {

@@ -4,7 +4,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
+
+#include "activecampaign/account.hpp"
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,6 +22,8 @@ struct Request {
   std::optional<nlohmann::json> body;                      // sent as application/json
   // Who asks (one value per client of this server): the rate limiter serves callers in turn.
   std::uint64_t caller = 0;
+  // The account the client supplied for itself; null: the server's own.
+  std::shared_ptr<const Account> account = nullptr;
 };
 
 struct Response {

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "app/per_client.hpp"
 #include "transport/http_security.hpp"
 #include "util/join.hpp"
 
@@ -329,6 +330,20 @@ Rule maton_api_key() {
           rule.show};
 }
 
+Rule url_patterns() {
+  Rule rule = names(at(&Config::per_client_api_urls));
+  return {[read = rule.read](Config& config, const json& value) -> std::string {
+            if (auto why = read(config, value); !why.empty()) return why;
+            for (const auto& pattern : config.per_client_api_urls) {
+              if (auto why = url_pattern_error(pattern); !why.empty()) {
+                return "holds \"" + pattern + "\": " + why;
+              }
+            }
+            return {};
+          },
+          rule.show};
+}
+
 Rule tool_prefix() {
   return {[](Config& config, const json& value) -> std::string {
             // Tool names stay within [A-Za-z0-9_.-] and short enough for clients that add their
@@ -508,6 +523,16 @@ const std::vector<Spec>& settings() {
        "HTTP: allow a non-loopback address without a token (something else must protect it); "
        "otherwise it is refused with exit code 2",
        boolean(at(&Config::allow_unauthenticated)), Action::Serve, kPlain},
+      {kHttp, "--per-client-credentials", "", "", "per_client_credentials",
+       "HTTP: each client may name its own account in headers, read once per session (per "
+       "request in 2026-07-28): `X-ActiveCampaign-Api-Url` + `X-ActiveCampaign-Api-Token`, or "
+       "`X-Maton-Api-Key` (+ `X-Maton-Connection`); each account gets its own rate limit (see "
+       "[One server, many accounts](#one-server-many-accounts))",
+       boolean(at(&Config::per_client_credentials)), Action::Serve, kPlain},
+      {kHttp, "--per-client-api-urls", "LIST", "", "per_client_api_urls",
+       "HTTP: the API URLs a client may name (`*.` matches any subdomain; the port defaults by "
+       "scheme); any other is refused with 403 and nothing is sent",
+       url_patterns(), Action::Serve, kPlain},
       {kHttp, "--session-idle-timeout", "S", "", "session_idle_timeout",
        "HTTP: seconds before an unused session ends (later requests with its id get 404)",
        duration<std::chrono::seconds>(
@@ -741,6 +766,9 @@ std::string resolve_upstream(Config& config) {
     upstream.connection_source = "MATON_CONNECTION";
     return {};
   }
+  if (upstream.api_url.empty() && upstream.token.empty() && config.per_client_credentials) {
+    return {};  // only the accounts the clients name
+  }
   if (upstream.api_url.empty() || upstream.token.empty()) {
     return "no ActiveCampaign account configured: set ACTIVECAMPAIGN_API_URL and "
            "ACTIVECAMPAIGN_API_TOKEN (or api_url and api_token in a --config file), or "
@@ -751,6 +779,10 @@ std::string resolve_upstream(Config& config) {
 }
 
 }  // namespace
+
+bool has_own_account(const Config& config) {
+  return config.sandbox || !config.upstream.token.empty();
+}
 
 bool is_loopback_host(const std::string& host) {
   if (host == "localhost") return true;
@@ -857,7 +889,18 @@ ConfigResult load_config(const std::vector<std::string>& arguments,
       return result;
     }
   }
+  if (result.config.per_client_credentials && result.config.transport != "http") {
+    result.error =
+        "--per-client-credentials needs --transport http: the accounts come in HTTP "
+        "headers";
+    return result;
+  }
   result.error = resolve_upstream(result.config);
+  if (result.error.empty() && result.action == Action::Check && !has_own_account(result.config)) {
+    result.error =
+        "--check needs the server's own credentials (ACTIVECAMPAIGN_API_URL and "
+        "ACTIVECAMPAIGN_API_TOKEN, or MATON_API_KEY)";
+  }
   return result;
 }
 

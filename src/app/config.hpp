@@ -42,6 +42,12 @@ struct Config {
     std::string ctrl_url = "https://ctrl.maton.ai";
   } maton;
 
+  // HTTP clients may name their own account in headers (app/per_client.hpp), with API URLs
+  // matching these patterns.
+  bool per_client_credentials = false;
+  std::vector<std::string> per_client_api_urls = {"https://*.api-us1.com",
+                                                  "https://*.activehosted.com"};
+
   std::string log_level = "info";   // trace debug info warn error critical off
   std::string transport = "stdio";  // stdio | http
   bool sandbox = false;
@@ -49,6 +55,10 @@ struct Config {
   std::string auth_token_file;         // where http.auth_token was read from, if a file
   bool allow_unauthenticated = false;  // permits a non-loopback bind without http.auth_token
 };
+
+// Whether the server reaches an account of its own (the sandbox, or configured credentials),
+// rather than only those its HTTP clients name.
+bool has_own_account(const Config& config);
 
 // True for 127.0.0.0/8, ::1 (with or without brackets) and "localhost".
 bool is_loopback_host(const std::string& host);

@@ -20,10 +20,12 @@
 #include <thread>
 #include <vector>
 
+#include "activecampaign/account_router.hpp"
 #include "activecampaign/client.hpp"
 #include "app/check.hpp"
 #include "app/config.hpp"
 #include "app/instructions.hpp"
+#include "app/per_client.hpp"
 #include "app/server_metrics.hpp"
 #include "mcp/client_log_sink.hpp"
 #include "mcp/session.hpp"
@@ -31,6 +33,7 @@
 #include "tools/tool_registry.hpp"
 #include "transport/http_transport.hpp"
 #include "transport/stdio_transport.hpp"
+#include "util/join.hpp"
 
 namespace acmcp::app {
 
@@ -169,7 +172,8 @@ class ThreadPool {
 struct Services {
   ServerMetrics metrics;
   std::unique_ptr<sandbox::SandboxServer> sandbox;
-  std::unique_ptr<ac::Client> client;
+  std::unique_ptr<ac::Client> client;         // the server's own account; null when it has none
+  std::unique_ptr<ac::AccountRouter> router;  // with --per-client-credentials
   std::unique_ptr<MeteredUpstream> upstream;
   std::unique_ptr<DeferredTools> registry;
   std::unique_ptr<MeteredTools> tools;
@@ -224,12 +228,21 @@ bool serve_http(asio::io_context& io, Services& services, const Config& config,
   auto* tools = services.tools.get();
   const std::string instructions = instructions_text(config.sandbox);
   auto executor = io.get_executor();
+  std::optional<PerClientPolicy> per_client;
+  if (config.per_client_credentials) {
+    per_client = PerClientPolicy{config.per_client_api_urls, config.maton.gateway_url,
+                                 has_own_account(config)};
+  }
   services.http = std::make_unique<transport::HttpTransport>(
       executor, http_options(config, services),
-      [executor, tools, instructions, client_sink](mcp::MessageSink session_sink) {
+      [executor, tools, instructions, client_sink, per_client](
+          mcp::MessageSink session_sink, const transport::RequestHeaders& headers) {
+        // Read before the session exists, so that a refused client gets no session.
+        auto account = per_client ? account_from_headers(*per_client, headers) : nullptr;
         auto session =
             mcp::Session::create(executor, *tools, mcp::ServerInfo{.version = ACMCP_VERSION},
                                  instructions, std::move(session_sink));
+        session->set_account(std::move(account));
         client_sink->attach(session);
         return session;
       });
@@ -280,13 +293,26 @@ int serve(const Config& config) {
                    client_config.token);
     }
     try {
-      services->client = std::make_unique<ac::Client>(io.get_executor(), client_config);
+      if (has_own_account(config)) {
+        services->client = std::make_unique<ac::Client>(io.get_executor(), client_config);
+      }
     } catch (const std::invalid_argument& e) {
       spdlog::error("invalid configuration: {}", e.what());
       pool.stop();
       return kExitBadConfig;
     }
-    services->upstream = std::make_unique<MeteredUpstream>(*services->client, services->metrics);
+    ac::Upstream* upstream = services->client.get();
+    std::string reaches = config.sandbox
+                              ? std::string("sandbox")
+                              : upstream_name(config) + " at " + origin_of(config.upstream.api_url);
+    if (config.per_client_credentials) {
+      services->router = std::make_unique<ac::AccountRouter>(io.get_executor(), config.upstream,
+                                                             services->client.get());
+      upstream = services->router.get();
+      reaches = (services->client ? reaches + ", and " : std::string()) +
+                "the accounts the clients name at " + util::join(config.per_client_api_urls, ", ");
+    }
+    services->upstream = std::make_unique<MeteredUpstream>(*upstream, services->metrics);
     services->registry = std::make_unique<DeferredTools>(*services->upstream, config.tools);
     // Named toolsets and tools are checked while loading: an unknown one must stop the server
     // before it serves anything.
@@ -296,10 +322,7 @@ int serve(const Config& config) {
     }
     services->tools = std::make_unique<MeteredTools>(*services->registry, services->metrics);
 
-    spdlog::info("activecampaign-mcp {} ready ({}), {} worker threads", ACMCP_VERSION,
-                 config.sandbox
-                     ? std::string("sandbox")
-                     : upstream_name(config) + " at " + origin_of(config.upstream.api_url),
+    spdlog::info("activecampaign-mcp {} ready ({}), {} worker threads", ACMCP_VERSION, reaches,
                  threads);
     if (config.transport == "http") {
       if (!serve_http(io, *services, config, client_sink)) exit_code = kExitFailure;

@@ -187,6 +187,7 @@ struct Session::State {
   ServerInfo info;
   std::string instructions;
   MessageSink session_sink;
+  std::shared_ptr<const ac::Account> account;  // set before the first message, then only read
 
   mutable std::mutex mutex;
   std::optional<std::string> protocol_version;
@@ -321,6 +322,10 @@ class Dispatcher {
 }  // namespace
 
 std::uint64_t Session::serial() const { return state_->serial; }
+
+void Session::set_account(std::shared_ptr<const ac::Account> account) {
+  state_->account = std::move(account);
+}
 
 void Session::receive_message(const json& message, Reply reply) {
   const util::LogCallerScope log_as(state_->serial);
@@ -616,6 +621,7 @@ void Dispatcher::start_tool_call(const json& id, const json& params,
 
   ToolCallContext context;
   context.caller = caller;
+  context.account = state_.account;
   const json meta = params.value("_meta", json::object());
   if (meta.is_object() && meta.contains("progressToken") &&
       valid_progress_token(meta["progressToken"])) {

@@ -94,6 +94,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Unique in the process: tells this session's calls and log records from other sessions'.
   std::uint64_t serial() const;
 
+  // The upstream account every tool call of this session uses (null: the server's own). Set by
+  // whoever creates the session, before its first message.
+  void set_account(std::shared_ptr<const ac::Account> account);
+
   // Sends a log record to the client as notifications/message if the client asked for that
   // level with logging/setLevel; does nothing before that.
   void forward_log(spdlog::level::level_enum level, std::string_view text);

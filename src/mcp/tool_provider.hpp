@@ -8,11 +8,15 @@
 #include <string>
 #include <string_view>
 
+#include "activecampaign/account.hpp"
+
 namespace acmcp::mcp {
 
 struct ToolCallContext {
   // Which session calls: each gets its turn at the upstream's rate limit.
   std::uint64_t caller = 0;
+  // The upstream account the session's client supplied for itself; null: the server's own.
+  std::shared_ptr<const ac::Account> account;
   // Reports progress (only set when the client sent a progressToken); safe from any thread.
   // total <= 0 means unknown and an empty message is omitted. The protocol requires each value
   // to be larger than the one before; the provider keeps them so, as only it knows which of its

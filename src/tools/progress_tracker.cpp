@@ -39,6 +39,7 @@ boost::asio::awaitable<ac::Response> ProgressUpstream::send(ac::Request request,
     };
   }
   request.caller = caller_;
+  request.account = account_;
   co_return co_await inner_.send(std::move(request), std::move(observer));
 }
 

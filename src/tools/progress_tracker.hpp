@@ -36,12 +36,16 @@ class ProgressTracker {
 };
 
 // The upstream as one tool call sees it: its requests carry the calling session (for fair turns
-// at the rate limit), and the client's wait reports become progress of the call.
+// at the rate limit) and the account that session's client supplied, and the client's wait
+// reports become progress of the call.
 class ProgressUpstream final : public ac::Upstream {
  public:
   ProgressUpstream(ac::Upstream& inner, std::shared_ptr<ProgressTracker> tracker,
-                   std::uint64_t caller)
-      : inner_(inner), tracker_(std::move(tracker)), caller_(caller) {}
+                   std::uint64_t caller, std::shared_ptr<const ac::Account> account = nullptr)
+      : inner_(inner),
+        tracker_(std::move(tracker)),
+        caller_(caller),
+        account_(std::move(account)) {}
   boost::asio::awaitable<ac::Response> send(ac::Request request,
                                             ac::SendObserver observer = {}) override;
 
@@ -49,6 +53,7 @@ class ProgressUpstream final : public ac::Upstream {
   ac::Upstream& inner_;
   std::shared_ptr<ProgressTracker> tracker_;  // null when the client asked for no progress
   std::uint64_t caller_;
+  std::shared_ptr<const ac::Account> account_;
 };
 
 }  // namespace acmcp::tools

@@ -443,7 +443,7 @@ boost::asio::awaitable<mcp::ToolResult> ToolRegistry::call_tool(std::string name
         tracker->step(step, total, message);
       };
     }
-    ProgressUpstream upstream(impl_->upstream, tracker, caller);
+    ProgressUpstream upstream(impl_->upstream, tracker, caller, call.account);
     ToolContext context{upstream, std::move(call)};
     if (spec.handler.empty()) {
       envelope = co_await run_row(spec, spec.upstream, arguments, context);

@@ -162,12 +162,22 @@ SessionLookup find_session(const SessionTable& sessions, const HttpRequest& requ
 McpEndpoint::McpEndpoint(const HttpOptions& options, SessionFactory make_session)
     : options_(options), make_session_(std::move(make_session)) {}
 
-std::shared_ptr<SessionRecord> McpEndpoint::create_record(std::string id) {
+std::shared_ptr<SessionRecord> McpEndpoint::create_record(std::string id,
+                                                          const HttpRequest& request) {
   auto record = std::make_shared<SessionRecord>(std::move(id));
   std::weak_ptr<SessionRecord> weak = record;
-  auto session = make_session_([weak](const json& message) {
-    if (auto target = weak.lock()) target->deliver(message);
-  });
+  const RequestHeaders headers = [&request](std::string_view name) {
+    std::vector<std::string_view> values;
+    for (const auto& [key, value] : request.headers) {
+      if (http_text::iequals(key, name)) values.emplace_back(value);
+    }
+    return values;
+  };
+  auto session = make_session_(
+      [weak](const json& message) {
+        if (auto target = weak.lock()) target->deliver(message);
+      },
+      headers);
   if (!session) throw std::runtime_error("the session factory returned no session");
   record->attach(std::move(session));
   return record;
@@ -246,7 +256,7 @@ McpEndpoint::Opened McpEndpoint::open_session(const HttpRequest& request, const 
     if (options_.stateless) {
       std::string version;
       if (auto error = check_protocol_version(request, version)) return {nullptr, error};
-      auto record = create_record("stateless-" + std::to_string(++throwaway_counter_));
+      auto record = create_record("stateless-" + std::to_string(++throwaway_counter_), request);
       if (!is_initialize_request(message)) {
         // As if the client had initialized with the version it names in the header.
         record->receive({{"jsonrpc", "2.0"},
@@ -275,10 +285,12 @@ McpEndpoint::Opened McpEndpoint::open_session(const HttpRequest& request, const 
                      options_.max_sessions);
         evicted->end();
       }
-      return {create_record(new_session_id()), std::nullopt};
+      return {create_record(new_session_id(), request), std::nullopt};
     }
     auto lookup = find_session(sessions_, request);
     return {std::move(lookup.record), std::move(lookup.error)};
+  } catch (const SessionRefused& refused) {
+    return {nullptr, error_response(refused.status, kTransportError, refused.what())};
   } catch (const std::exception& e) {
     spdlog::error("cannot start an MCP session: {}", e.what());
   }
@@ -298,9 +310,14 @@ McpEndpoint::Opened McpEndpoint::open_modern(const HttpRequest& request, const j
     }
   }
   try {
-    auto record = create_record("request-" + std::to_string(++throwaway_counter_));
+    auto record = create_record("request-" + std::to_string(++throwaway_counter_), request);
     throwaway_sessions_.insert(record);
     return {std::move(record), std::nullopt, true};
+  } catch (const SessionRefused& refused) {
+    json id = message.is_object() ? message.value("id", json()) : json();
+    if (!mcp::valid_request_id(id)) id = nullptr;
+    return {nullptr,
+            HttpResponse{refused.status, jsonrpc_error_body(kTransportError, refused.what(), id)}};
   } catch (const std::exception& e) {
     spdlog::error("cannot start an MCP session: {}", e.what());
   }

@@ -118,7 +118,8 @@ class McpEndpoint {
   // A request of revision 2026-07-28: checked here, where the HTTP status is chosen, then
   // served by a session that lives for this request only.
   Opened open_modern(const HttpRequest& request, const nlohmann::json& message);
-  std::shared_ptr<SessionRecord> create_record(std::string id);
+  // Throws SessionRefused when the factory refuses the request's client.
+  std::shared_ptr<SessionRecord> create_record(std::string id, const HttpRequest& request);
   Answer post(const HttpRequest& request, const std::function<void()>& wake);
   Answer get(const HttpRequest& request, const std::function<void()>& wake);
   HttpResponse remove(const HttpRequest& request);

@@ -1,5 +1,5 @@
-// MCP over Streamable HTTP (revisions 2025-03-26 to 2026-07-28, basic/transports): one endpoint, /mcp,
-// taking JSON-RPC messages by POST and offering server-to-client event streams by GET.
+// MCP over Streamable HTTP (revisions 2025-03-26 to 2026-07-28, basic/transports): one endpoint,
+// /mcp, taking JSON-RPC messages by POST and offering server-to-client event streams by GET.
 //
 // Choices where the specification leaves room (the TypeScript SDK is the model):
 // - Accept: a missing header counts as "*/*", and wildcards count. A POST whose Accept allows
@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,8 +71,22 @@ struct HttpOptions {
   std::function<void(std::string_view method, int status)> on_response;
 };
 
+// The headers of the request that opens a session (an initialize, or any request served without
+// a session), for a factory that reads what a client supplies for itself: every value of the
+// header named (case-insensitively), in order.
+using RequestHeaders = std::function<std::vector<std::string_view>(std::string_view name)>;
+
+// Thrown by a SessionFactory that refuses the client: the request is answered with `status` and
+// the message, and no session is made.
+struct SessionRefused : std::runtime_error {
+  SessionRefused(int http_status, const std::string& message)
+      : std::runtime_error(message), status(http_status) {}
+  int status;
+};
+
 // Makes the session for a new client; `session_sink` carries its session-level messages.
-using SessionFactory = std::function<std::shared_ptr<mcp::Session>(mcp::MessageSink session_sink)>;
+using SessionFactory = std::function<std::shared_ptr<mcp::Session>(mcp::MessageSink session_sink,
+                                                                   const RequestHeaders& headers)>;
 
 class HttpTransport {
  public:

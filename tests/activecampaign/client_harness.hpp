@@ -11,7 +11,7 @@
 
 namespace acmcp::ac::testing {
 
-inline Response send_now(boost::asio::io_context& io, Client& client, Request request,
+inline Response send_now(boost::asio::io_context& io, Upstream& client, Request request,
                          SendObserver observer = {}) {
   std::optional<Response> result;
   boost::asio::co_spawn(io, client.send(std::move(request), std::move(observer)),

@@ -838,5 +838,30 @@ TEST_F(ConfigTest, CheckIsAnActionThatNeedsCredentialsButNoHttpSettings) {
   EXPECT_TRUE(load({"--check", "--sandbox"}).ok());
 }
 
+TEST_F(ConfigTest, PerClientCredentialsNeedHttpButNoAccountOfTheServersOwn) {
+  const auto result = load({"--transport", "http", "--per-client-credentials"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_FALSE(has_own_account(result.config));
+  EXPECT_EQ(result.config.per_client_api_urls,
+            (std::vector<std::string>{"https://*.api-us1.com", "https://*.activehosted.com"}));
+  EXPECT_THAT(load({"--per-client-credentials"}).error,
+              HasSubstr("--per-client-credentials needs --transport http"));
+  EXPECT_THAT(load({"--transport", "http", "--per-client-credentials", "--check"}).error,
+              HasSubstr("--check needs the server's own credentials"));
+  set_credentials();
+  EXPECT_TRUE(has_own_account(load({"--transport", "http", "--per-client-credentials"}).config));
+}
+
+TEST_F(ConfigTest, PerClientApiUrlsArePatterns) {
+  const auto result =
+      load({"--transport", "http", "--per-client-credentials", "--per-client-api-urls",
+            "https://*.example.com, http://127.0.0.1:8080"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.per_client_api_urls,
+            (std::vector<std::string>{"https://*.example.com", "http://127.0.0.1:8080"}));
+  EXPECT_THAT(load({"--per-client-api-urls", "example.com"}).error,
+              HasSubstr("holds \"example.com\": it must start with https:// or http://"));
+}
+
 }  // namespace
 }  // namespace acmcp::app

@@ -55,7 +55,7 @@ struct World {
   fuzz::CannedUpstream upstream;
   tools::ToolRegistry registry{upstream};
   boost::asio::io_context io;
-  transport::HttpTransport server{io.get_executor(), options(), [this](mcp::MessageSink sink) {
+  transport::HttpTransport server{io.get_executor(), options(), [this](mcp::MessageSink sink, const transport::RequestHeaders&) {
                                     return mcp::Session::create(io.get_executor(), registry,
                                                                 mcp::ServerInfo{.version = "fuzz"},
                                                                 "instructions", std::move(sink));

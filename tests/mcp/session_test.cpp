@@ -823,6 +823,21 @@ TEST_F(SessionTest, ModernCallsGetNoLogRecords) {
   EXPECT_EQ(session_messages().size(), before + 1);
 }
 
+// Whoever made the session (the HTTP transport's factory) names the account its calls use.
+TEST_F(SessionTest, EveryToolCallCarriesTheSessionsAccount) {
+  initialize();
+  exchange(request(1, "tools/call", {{"name", "echo"}}));
+  EXPECT_EQ(tools_.last_account, nullptr);
+  auto account = std::make_shared<ac::Account>();
+  account->key = "acct.api-us1.com";
+  session_->set_account(account);
+  exchange(request(2, "tools/call", {{"name", "echo"}}));
+  EXPECT_EQ(tools_.last_account, account);
+  auto recorder = send(modern(3, "tools/call", {{"name", "echo"}}));
+  ASSERT_TRUE(recorder->wait_closed());
+  EXPECT_EQ(tools_.last_account, account);
+}
+
 TEST_F(SessionTest, ModernCallIsCancelledByNotification) {
   auto slow = send(modern("m1", "tools/call", {{"name", "slow"}, {"arguments", {{"ms", 10000}}}}));
   for (int i = 0; i < 200 && session_->in_flight() == 0; ++i) std::this_thread::sleep_for(5ms);

@@ -53,6 +53,7 @@ class FakeTools final : public mcp::ToolProvider {
     ++calls;
     last_arguments = arguments;
     last_caller = context.caller;
+    last_account = context.account;
     if (name == "echo") co_return text_result(arguments);
     if (name == "has_progress") co_return text_result({{"has_progress", bool(context.progress)}});
     if (name == "throws") throw std::runtime_error("boom");
@@ -92,6 +93,7 @@ class FakeTools final : public mcp::ToolProvider {
   std::atomic<bool> saw_cancellation{false};
   json last_arguments;
   std::atomic<std::uint64_t> last_caller{0};
+  std::shared_ptr<const ac::Account> last_account;  // written by the call, read after it
 
  private:
   json definitions_ = json::array();

@@ -13,6 +13,7 @@
 
 #include "testkit/fake_tools.hpp"
 #include "testkit/http_client.hpp"
+#include "transport/http_endpoint.hpp"
 
 namespace acmcp::test {
 namespace {
@@ -21,6 +22,9 @@ using namespace testkit;
 
 using transport::HttpOptions;
 using transport::HttpTransport;
+using transport::kTransportError;
+using transport::RequestHeaders;
+using transport::SessionRefused;
 
 json rpc(int id, const std::string& method, json params = json::object()) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
@@ -40,7 +44,9 @@ class HttpTransportTest : public ::testing::Test {
   void start(HttpOptions options = {}) {
     options.port = 0;
     transport_ = std::make_unique<HttpTransport>(
-        io_.io.get_executor(), std::move(options), [this](mcp::MessageSink sink) {
+        io_.io.get_executor(), std::move(options),
+        [this](mcp::MessageSink sink, const RequestHeaders& headers) {
+          if (open_hook_) open_hook_(headers);
           auto session =
               mcp::Session::create(io_.io.get_executor(), tools_,
                                    mcp::ServerInfo{"test", "1.0", "Test"}, "", std::move(sink));
@@ -104,6 +110,8 @@ class HttpTransportTest : public ::testing::Test {
     return true;
   }
 
+  // Sees the headers of every request that opens a session; may throw SessionRefused.
+  std::function<void(const RequestHeaders&)> open_hook_;
   FakeTools tools_;
   RunningIo io_;
   std::mutex mutex_;
@@ -124,7 +132,8 @@ TEST_F(HttpTransportTest, StartFailsClearlyWhenThePortIsTaken) {
   start();
   HttpOptions options;
   options.port = port_;
-  HttpTransport second(io_.io.get_executor(), options, [](mcp::MessageSink) { return nullptr; });
+  HttpTransport second(io_.io.get_executor(), options,
+                       [](mcp::MessageSink, const RequestHeaders&) { return nullptr; });
   try {
     second.start();
     FAIL() << "start() should have thrown";
@@ -136,7 +145,8 @@ TEST_F(HttpTransportTest, StartFailsClearlyWhenThePortIsTaken) {
 TEST_F(HttpTransportTest, StartRejectsAnInvalidAddress) {
   HttpOptions options;
   options.host = "not an address";
-  HttpTransport bad(io_.io.get_executor(), options, [](mcp::MessageSink) { return nullptr; });
+  HttpTransport bad(io_.io.get_executor(), options,
+                    [](mcp::MessageSink, const RequestHeaders&) { return nullptr; });
   EXPECT_THROW(bad.start(), std::runtime_error);
 }
 
@@ -1363,6 +1373,73 @@ TEST_F(HttpTransportTest, ShutdownFinishesAModernCall) {
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->json()["result"]["structuredContent"]["slept"], 300);
   EXPECT_EQ(stopped.wait_for(5s), std::future_status::ready);
+}
+
+// --- what a client supplies for itself ----------------------------------------------------
+
+// The factory sees the opening request's headers: once per session in the 2025 revisions, and on
+// every request in 2026-07-28, which has no sessions.
+TEST_F(HttpTransportTest, TheSessionFactorySeesTheHeadersOfTheRequestThatOpensASession) {
+  std::vector<std::vector<std::string>> seen;
+  open_hook_ = [&](const RequestHeaders& headers) {
+    std::vector<std::string> values;
+    for (auto value : headers("x-account")) values.emplace_back(value);
+    seen.push_back(std::move(values));
+  };
+  start();
+  HttpClient client(port_);
+  // Written by hand: the test client keeps one value per header name.
+  const std::string body = initialize_request("2025-11-25").dump();
+  client.write_raw(
+      "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Accept: application/json, text/event-stream\r\nX-Account: one\r\nx-account: two\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
+  const auto reply = client.read_header();
+  ASSERT_TRUE(reply);
+  const std::string id = reply->header("mcp-session-id");
+  ASSERT_FALSE(id.empty());
+  HttpClient next(port_);
+  ASSERT_TRUE(post(next, rpc(2, "tools/list"), id, {{"X-Account", "other"}}));
+  ASSERT_EQ(seen.size(), 1u) << "a 2025 session reads the headers once";
+  EXPECT_EQ(seen[0], (std::vector<std::string>{"one", "two"}));
+
+  for (const char* account : {"a", "b"}) {
+    const json list = modern_rpc(3, "tools/list");
+    auto headers = mirrored(list);
+    headers.emplace_back("x-ACCOUNT", account);
+    ASSERT_TRUE(post(next, list, "", headers));
+  }
+  ASSERT_EQ(seen.size(), 3u) << "every 2026 request is read";
+  EXPECT_EQ(seen[1], std::vector<std::string>{"a"});
+  EXPECT_EQ(seen[2], std::vector<std::string>{"b"});
+}
+
+TEST_F(HttpTransportTest, ARefusingFactoryAnswersWithItsStatusAndNoSession) {
+  open_hook_ = [](const RequestHeaders& headers) {
+    if (!headers("x-account").empty()) throw SessionRefused(403, "Forbidden: not that account");
+  };
+  start();
+  HttpClient client(port_);
+  auto refused = post(client, initialize_request("2025-11-25"), "", {{"X-Account", "evil"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_EQ(refused->json()["error"]["message"], "Forbidden: not that account");
+  EXPECT_EQ(refused->header("mcp-session-id"), "");
+  EXPECT_EQ(transport_->session_count(), 0u);
+
+  const json call =
+      modern_rpc("m1", "tools/call", {{"name", "echo"}, {"arguments", json::object()}});
+  auto headers = mirrored(call);
+  headers.emplace_back("X-Account", "evil");
+  auto modern = post(client, call, "", headers);
+  ASSERT_TRUE(modern);
+  EXPECT_EQ(modern->status, 403);
+  EXPECT_EQ(modern->json()["id"], "m1");
+  EXPECT_EQ(modern->json()["error"]["code"], kTransportError);
+  EXPECT_EQ(tools_.calls, 0) << "nothing ran for a refused client";
+
+  EXPECT_FALSE(initialize(client).empty()) << "a client without the header is served";
 }
 
 }  // namespace
