@@ -1,5 +1,6 @@
-# Multi-stage build: compile on Debian 12 with the project's own installer, run as a non-root user
-# in a slim image holding only the binary and the shared libraries it needs.
+# Multi-stage build: compile on Debian 12 with the project's own installer (its build packages
+# include libhiredis-dev), run as a non-root user in a slim image holding only the binary and the
+# shared libraries it needs.
 FROM debian:12 AS build
 WORKDIR /src
 COPY . .
@@ -11,6 +12,7 @@ RUN bash tools/install-deps.sh build \
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates libssl3 libspdlog1.10 libfmt9 \
+    libhiredis0.14 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --uid 10001 mcp
 COPY --from=build /src/build/activecampaign-mcp /usr/local/bin/activecampaign-mcp

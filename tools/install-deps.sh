@@ -2,16 +2,17 @@
 # Installs the Debian 12 packages one kind of work needs, and only those that are missing.
 #   tools/install-deps.sh build   compiler, CMake and the libraries: enough to build and run
 #   tools/install-deps.sh test    build + GoogleTest, the JSON Schema Test Suite, node/npm for
-#                                 the end-to-end tests, and nginx for the test that puts two
-#                                 server processes behind one load balancer
+#                                 the end-to-end tests, nginx for the test that puts two
+#                                 server processes behind one load balancer, and redis-server for
+#                                 the tests of the rate limit that replicas share through Redis
 #   tools/install-deps.sh deep    test + clang and its runtimes for the sanitizer and fuzz phases
 # Idempotent: a second run installs nothing. Needs root (or sudo) when something is missing.
 set -euo pipefail
 
 mode=${1:-}
-build=(g++ cmake ninja-build ccache
-       libboost1.81-dev nlohmann-json3-dev libspdlog-dev libssl-dev ca-certificates)
-test=(libgtest-dev libgmock-dev json-schema-test-suite nginx-light)
+build=(g++ cmake ninja-build ccache pkgconf
+       libboost1.81-dev nlohmann-json3-dev libspdlog-dev libssl-dev libhiredis-dev ca-certificates)
+test=(libgtest-dev libgmock-dev json-schema-test-suite nginx-light redis-server)
 deep=(clang libclang-rt-14-dev)
 case "$mode" in
   build) packages=("${build[@]}") ;;
@@ -40,8 +41,14 @@ sudo_cmd=()
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-# Debian starts nginx as a system service (on port 80) when it installs it. The tests run their
-# own nginx on a loopback port, so a service this script brought in is stopped and disabled.
-if [[ " ${missing[*]} " == *" nginx-light "* ]] && command -v systemctl >/dev/null 2>&1; then
-  "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+# Debian starts nginx (on port 80) and redis-server (on port 6379) as system services when it
+# installs them. The tests run their own on loopback ports, so a service this script brought in
+# is stopped and disabled.
+if command -v systemctl >/dev/null 2>&1; then
+  if [[ " ${missing[*]} " == *" nginx-light "* ]]; then
+    "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+  if [[ " ${missing[*]} " == *" redis-server "* ]]; then
+    "${sudo_cmd[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
 fi

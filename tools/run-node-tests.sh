@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 node_dir=$root/tests/node
 # The whole run is bounded; so is each test file and each test in it (node --test-timeout).
 run_timeout_s=${ACMCP_NODE_TESTS_TIMEOUT_S:-170}
-test_timeout_ms=60000
+test_timeout_ms=${ACMCP_NODE_TEST_TIMEOUT_MS:-60000}
 
 usage() { echo "usage: tools/run-node-tests.sh PATH/TO/activecampaign-mcp [FILE...] | --install-only" >&2; exit 2; }
 

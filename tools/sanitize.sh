@@ -127,7 +127,7 @@ if [ "$mode" = tsan ]; then
   # Also out: tests whose assertion is a wall-clock window (rate-limit pacing, draining 1000
   # requests within the shutdown grace), which TSan's slowdown alone can miss; the plain and ASan
   # runs check them.
-  ctest_args+=(-E '(_NOT_BUILT|^tool_reference_up_to_date|^readme_up_to_date|^node_e2e|^node_conformance|^RateLimitFidelity\..*|^E2ePipelinedStdio\..*)$')
+  ctest_args+=(-E '(_NOT_BUILT|^tool_reference_up_to_date|^readme_up_to_date|^node_e2e|^node_conformance|^node_replicas|^RateLimitFidelity\..*|^E2ePipelinedStdio\..*)$')
 fi
 tests_ok=true
 run "${launcher[@]}" bash tools/run-ctest.sh "$build_dir" "${ctest_args[@]}" || tests_ok=false

@@ -2,8 +2,6 @@
 // cheap (no connection until the first request), so nothing slow happens under the lock.
 #include "activecampaign/account_router.hpp"
 
-#include <openssl/evp.h>
-
 #include <list>
 #include <map>
 #include <mutex>
@@ -13,21 +11,6 @@
 #include "activecampaign/rate_limiter.hpp"
 
 namespace acmcp::ac {
-
-std::string fingerprint(std::string_view secret) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(secret.data(), secret.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    return "unhashed";
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < 8 && i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0x0F];
-  }
-  return out;
-}
 
 struct AccountRouter::Impl {
   boost::asio::any_io_executor executor;
@@ -68,6 +51,7 @@ struct AccountRouter::Impl {
     config.token_source = account.token_source;
     config.connection_source = account.connection_source;
     config.limiter = std::move(limiter);
+    config.account_key = account.key;
     auto client = std::make_shared<Client>(executor, std::move(config));
     clients.emplace_front(client_key, client);
     index[client_key] = clients.begin();

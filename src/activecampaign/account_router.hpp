@@ -10,10 +10,6 @@
 
 namespace acmcp::ac {
 
-// A short, stable name for a secret (the first 16 hex digits of its SHA-256): tells accounts
-// apart in keys without keeping or showing the secret.
-std::string fingerprint(std::string_view secret);
-
 // Sends a request that names no account with the server's own upstream, and one that does with a
 // client made for that account. The clients of one account (one Account::key) share one rate
 // limiter: ActiveCampaign counts requests per account, whoever sends them, and one account's

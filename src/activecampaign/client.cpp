@@ -2,6 +2,7 @@
 // rate limiting and retries. The only translation unit that includes Beast and Asio SSL.
 #include "activecampaign/client.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -33,6 +34,7 @@
 
 #include "activecampaign/rate_limiter.hpp"
 #include "activecampaign/retry_policy.hpp"
+#include "activecampaign/shared_rate_limit.hpp"
 #include "activecampaign/url.hpp"
 #include "util/json_parse.hpp"
 #include "util/log_caller.hpp"
@@ -204,6 +206,26 @@ void explain_refusal(const ClientConfig& config, std::string_view body, Response
 
 }  // namespace
 
+std::string fingerprint(std::string_view secret) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(secret.data(), secret.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    return "unhashed";
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < 8 && i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0x0F];
+  }
+  return out;
+}
+
+std::string account_key(const ClientConfig& config) {
+  if (config.service == Service::kActiveCampaign) return parse_api_url(config.api_url).host_port();
+  return "maton:" + fingerprint(config.token + '\n' + config.connection);
+}
+
 struct Client::Impl {
   Impl(asio::any_io_executor executor, ClientConfig cfg)
       : strand(asio::make_strand(executor)),
@@ -213,7 +235,9 @@ struct Client::Impl {
                     ? config.limiter
                     : std::make_shared<RateLimiter>(config.max_rps, RateLimiter::kDefaultMargin,
                                                     config.max_queued_per_caller)),
-        policy(config.max_retries, config.backoff_base, config.backoff_max) {
+        policy(config.max_retries, config.backoff_base, config.backoff_max),
+        shared_key(config.shared_limit && config.account_key.empty() ? account_key(config)
+                                                                     : config.account_key) {
     // Both become header values.
     const auto check_header_value = [](const std::string& value, const char* what) {
       if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
@@ -253,6 +277,7 @@ struct Client::Impl {
   std::string host_header;
   std::shared_ptr<RateLimiter> limiter;
   RetryPolicy policy;
+  std::string shared_key;                   // the account in config.shared_limit
   std::optional<ssl::context> tls_context;  // see the constructor; touched only on the strand
 
   // Throws std::invalid_argument for an unreadable or certificate-less ca_file.
@@ -628,7 +653,15 @@ asio::awaitable<Response> Client::send(Request request, SendObserver observer) {
       if (admission.outcome == Outcome::kCancelled || Impl::cancelled_now(state)) {
         co_return finish_with_error("cancelled");
       }
-      const auto waited = admission.waited;
+      auto waited = admission.waited;
+      if (impl->config.shared_limit) {
+        const auto asked = SteadyClock::now();
+        co_await impl->config.shared_limit->acquire(impl->shared_key);
+        // Asking Redis takes a fraction of a millisecond; only longer is a wait for the budget.
+        if (const auto took = SteadyClock::now() - asked; took >= std::chrono::milliseconds(1)) {
+          waited += took;
+        }
+      }
       if (waited > SteadyClock::duration::zero() && observer.on_rate_limit_wait) {
         observer.on_rate_limit_wait(waited);
       }

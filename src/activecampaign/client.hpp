@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "activecampaign/account.hpp"
 #include "activecampaign/upstream.hpp"
@@ -12,6 +13,7 @@
 namespace acmcp::ac {
 
 class RateLimiter;
+class SharedRateLimit;
 
 struct ClientConfig {
   Service service = Service::kActiveCampaign;
@@ -36,7 +38,21 @@ struct ClientConfig {
   // When set, the client paces with this limiter, shared with the other clients of one account,
   // instead of one of its own (max_rps and max_queued_per_caller then describe that one).
   std::shared_ptr<RateLimiter> limiter;
+  // When set, every start also waits for the account's budget shared with other replicas
+  // (--rate-limit-redis), after this process's own limiter.
+  std::shared_ptr<SharedRateLimit> shared_limit;
+  // Names the account in that shared budget; empty: account_key() of this config.
+  std::string account_key;
 };
+
+// A short, stable name for a secret (the first 16 hex digits of its SHA-256): tells accounts
+// apart in keys without keeping or showing the secret.
+std::string fingerprint(std::string_view secret);
+
+// Names a config's account for rate limits, logs and metrics without a secret: the API host and
+// port, or for Maton a hash of key and connection. Throws std::invalid_argument for an unusable
+// URL.
+std::string account_key(const ClientConfig& config);
 
 class Client final : public Upstream {
  public:

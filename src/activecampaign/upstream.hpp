@@ -6,12 +6,12 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
-
-#include "activecampaign/account.hpp"
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "activecampaign/account.hpp"
 
 namespace acmcp::ac {
 

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "activecampaign/shared_rate_limit.hpp"
 #include "app/per_client.hpp"
 #include "transport/http_security.hpp"
 #include "util/join.hpp"
@@ -330,6 +331,21 @@ Rule maton_api_key() {
           rule.show};
 }
 
+Rule redis_url() {
+  return {[](Config& config, const json& value) -> std::string {
+            if (!value.is_string()) return "is not a string";
+            config.rate_limit_redis = value.get<std::string>();
+            if (config.rate_limit_redis.empty()) return {};
+            try {
+              ac::parse_redis_url(config.rate_limit_redis);
+            } catch (const std::invalid_argument& error) {
+              return std::string("is not usable: ") + error.what();
+            }
+            return {};
+          },
+          [](const Config& config) { return code(config.rate_limit_redis); }};
+}
+
 Rule url_patterns() {
   Rule rule = names(at(&Config::per_client_api_urls));
   return {[read = rule.read](Config& config, const json& value) -> std::string {
@@ -482,6 +498,16 @@ const std::vector<Spec>& settings() {
        "once with StatusCode 500 saying when to retry",
        integer(at(&Config::upstream, &ac::ClientConfig::max_queued_per_caller), 1, 100000,
                "a whole number from 1 to 100000"),
+       Action::Serve, kPlain},
+      {kUpstream, "--rate-limit-redis", "URL", "ACTIVECAMPAIGN_RATE_LIMIT_REDIS",
+       "rate_limit_redis",
+       "`redis://HOST:PORT[/DB]`: replicas of this server share each account's rate through "
+       "this Redis (see [Many replicas, one rate limit](#many-replicas-one-rate-limit)); a "
+       "call never fails because Redis is down",
+       redis_url(), Action::Serve, kSecret},  // a URL may hold a password: never shown
+      {kUpstream, "--rate-limit-replicas", "N", "", "rate_limit_replicas",
+       "while Redis is unreachable, each replica paces an account at its rate divided by N",
+       integer(at(&Config::rate_limit_replicas), 1, 1000, "a whole number from 1 to 1000"),
        Action::Serve, kPlain},
       {kUpstream, "", "", "ACTIVECAMPAIGN_CA_FILE", "ca_file",
        "extra CA bundle (PEM) trusted besides the system's",

@@ -48,6 +48,11 @@ struct Config {
   std::vector<std::string> per_client_api_urls = {"https://*.api-us1.com",
                                                   "https://*.activehosted.com"};
 
+  // Replicas share each account's budget through this Redis (redis://HOST:PORT[/DB]); while it
+  // is unreachable each paces at the account's rate divided by rate_limit_replicas.
+  std::string rate_limit_redis;
+  int rate_limit_replicas = 1;
+
   std::string log_level = "info";   // trace debug info warn error critical off
   std::string transport = "stdio";  // stdio | http
   bool sandbox = false;

@@ -22,6 +22,7 @@
 
 #include "activecampaign/account_router.hpp"
 #include "activecampaign/client.hpp"
+#include "activecampaign/shared_rate_limit.hpp"
 #include "app/check.hpp"
 #include "app/config.hpp"
 #include "app/instructions.hpp"
@@ -284,6 +285,17 @@ int serve(const Config& config) {
   int exit_code = 0;
   try {
     ac::ClientConfig client_config = config.upstream;
+    if (!config.rate_limit_redis.empty()) {
+      client_config.shared_limit = std::make_shared<ac::SharedRateLimit>(
+          io.get_executor(), ac::SharedRateLimitConfig{.redis_url = config.rate_limit_redis,
+                                                       .max_rps = config.upstream.max_rps,
+                                                       .replicas = config.rate_limit_replicas});
+      spdlog::info(
+          "rate limit: each account's {} requests per second are shared through Redis "
+          "(without it, {} replicas pace at an even share each)",
+          config.upstream.max_rps, config.rate_limit_replicas);
+    }
+    const ac::ClientConfig account_base = client_config;  // before the sandbox's account
     if (config.sandbox) {
       services->sandbox = std::make_unique<sandbox::SandboxServer>(io.get_executor());
       client_config.api_url = services->sandbox->base_url();
@@ -306,7 +318,7 @@ int serve(const Config& config) {
                               ? std::string("sandbox")
                               : upstream_name(config) + " at " + origin_of(config.upstream.api_url);
     if (config.per_client_credentials) {
-      services->router = std::make_unique<ac::AccountRouter>(io.get_executor(), config.upstream,
+      services->router = std::make_unique<ac::AccountRouter>(io.get_executor(), account_base,
                                                              services->client.get());
       upstream = services->router.get();
       reaches = (services->client ? reaches + ", and " : std::string()) +

@@ -863,5 +863,22 @@ TEST_F(ConfigTest, PerClientApiUrlsArePatterns) {
               HasSubstr("holds \"example.com\": it must start with https:// or http://"));
 }
 
+TEST_F(ConfigTest, RedisRateLimitTakesAUrlAndAReplicaCount) {
+  set_credentials();
+  env_["ACTIVECAMPAIGN_RATE_LIMIT_REDIS"] = "redis://10.0.0.5:6379/2";
+  const auto result = load({"--rate-limit-replicas", "3"});
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config.rate_limit_redis, "redis://10.0.0.5:6379/2");
+  EXPECT_EQ(result.config.rate_limit_replicas, 3);
+  EXPECT_EQ(load({}).config.rate_limit_replicas, 1);
+
+  const auto refused = load({"--rate-limit-redis", "redis://user:hunter2@10.0.0.5:6379"});
+  EXPECT_THAT(refused.error, HasSubstr("invalid --rate-limit-redis"));
+  EXPECT_THAT(refused.error, HasSubstr("is not usable: Redis URL:"));
+  EXPECT_THAT(refused.error, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(load({"--rate-limit-redis", "http://x:1"}).error, HasSubstr("redis://HOST:PORT"));
+  EXPECT_THAT(load({"--rate-limit-replicas", "0"}).error, HasSubstr("a whole number from 1"));
+}
+
 }  // namespace
 }  // namespace acmcp::app
