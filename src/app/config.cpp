@@ -280,21 +280,24 @@ Rule origins() {
           [](const Config& config) { return code(util::join(config.http.allowed_origins, ",")); }};
 }
 
-// The later source wins between a token file and MCP_AUTH_TOKEN.
-Rule auth_token_file() {
-  Rule rule = text(at(&Config::auth_token_file));
-  return {[read = rule.read](Config& config, const json& value) {
+// A secret given either itself or as a file to read it from (the bearer token, the Maton key):
+// whichever source comes later wins, so setting one forgets the other.
+template <typename File, typename Secret>
+Rule secret_file(File file, Secret secret) {
+  Rule rule = text(file);
+  return {[read = rule.read, file, secret](Config& config, const json& value) {
             auto why = read(config, value);
-            if (why.empty() && !config.auth_token_file.empty()) config.http.auth_token.clear();
+            if (why.empty() && !file(config).empty()) secret(config).clear();
             return why;  // "" names no file
           },
           rule.show};
 }
 
-Rule auth_token() {
-  Rule rule = text(at(&Config::http, &transport::HttpOptions::auth_token));
-  return {[read = rule.read](Config& config, const json& value) {
-            config.auth_token_file.clear();
+template <typename Secret, typename File>
+Rule secret_itself(Secret secret, File file) {
+  Rule rule = text(secret);
+  return {[read = rule.read, file](Config& config, const json& value) {
+            file(config).clear();
             return read(config, value);
           },
           rule.show};
@@ -309,26 +312,6 @@ Rule upstream_kind() {
             return {};
           },
           [](const Config& config) { return code(config.upstream_kind); }};
-}
-
-// As with the bearer token, the later source wins between a key file and MATON_API_KEY.
-Rule maton_api_key_file() {
-  Rule rule = text(at(&Config::maton, &Config::Maton::api_key_file));
-  return {[read = rule.read](Config& config, const json& value) {
-            auto why = read(config, value);
-            if (why.empty() && !config.maton.api_key_file.empty()) config.maton.api_key.clear();
-            return why;
-          },
-          rule.show};
-}
-
-Rule maton_api_key() {
-  Rule rule = text(at(&Config::maton, &Config::Maton::api_key));
-  return {[read = rule.read](Config& config, const json& value) {
-            config.maton.api_key_file.clear();
-            return read(config, value);
-          },
-          rule.show};
 }
 
 Rule redis_url() {
@@ -463,10 +446,14 @@ const std::vector<Spec>& settings() {
       {kUpstream, "", "", "MATON_API_KEY", "",
        "Maton: the API key (https://maton.ai/settings), sent as `Authorization: Bearer`; never "
        "printed, and never read from the config file",
-       maton_api_key(), Action::Serve, kSecret},
+       secret_itself(at(&Config::maton, &Config::Maton::api_key),
+                     at(&Config::maton, &Config::Maton::api_key_file)),
+       Action::Serve, kSecret},
       {kUpstream, "--maton-api-key-file", "PATH", "", "maton_api_key_file",
        "Maton: read the API key from this file instead (its trailing newline is ignored)",
-       maton_api_key_file(), Action::Serve, kPlain},
+       secret_file(at(&Config::maton, &Config::Maton::api_key_file),
+                   at(&Config::maton, &Config::Maton::api_key)),
+       Action::Serve, kPlain},
       {kUpstream, "", "", "MATON_CONNECTION", "maton_connection",
        "Maton: the ActiveCampaign connection to use, sent as `Maton-Connection`; without it the "
        "gateway uses the oldest active one",
@@ -540,11 +527,15 @@ const std::vector<Spec>& settings() {
       {kHttp, "--auth-token-file", "PATH", "", "auth_token_file",
        "HTTP: require `Authorization: Bearer <token>` on `/mcp` and `/metrics`, the token "
        "being the file's content (its trailing newline is ignored)",
-       auth_token_file(), Action::Serve, kPlain},
+       secret_file(at(&Config::auth_token_file),
+                   at(&Config::http, &transport::HttpOptions::auth_token)),
+       Action::Serve, kPlain},
       {kHttp, "", "", "MCP_AUTH_TOKEN", "",
        "HTTP: the bearer token itself, instead of a token file; a token is never read from the "
        "config file",
-       auth_token(), Action::Serve, kSecret},
+       secret_itself(at(&Config::http, &transport::HttpOptions::auth_token),
+                     at(&Config::auth_token_file)),
+       Action::Serve, kSecret},
       {kHttp, "--allow-unauthenticated", "", "", "allow_unauthenticated",
        "HTTP: allow a non-loopback address without a token (something else must protect it); "
        "otherwise it is refused with exit code 2",

@@ -2,6 +2,7 @@
 // software we did not write (the official MCP TypeScript SDK client and the MCP Inspector CLI).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -105,6 +106,19 @@ export async function connectHttp(url, { validator, headers, sessionId } = {}) {
   await connection.client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
   connection.protocolVersion = transport.protocolVersion;
   return connection;
+}
+
+// A loopback port nobody listens on right now. Whoever binds it a moment later may find it taken
+// by another process in between, and should then try again with a new one.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 // How long the binary may take to print its "listening on" line, and to exit after SIGTERM.

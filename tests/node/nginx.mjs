@@ -2,10 +2,11 @@
 // throwaway prefix so it needs no system configuration and leaves nothing behind.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+
+import { freePort } from './harness.mjs';
 
 export const NGINX = '/usr/sbin/nginx';
 
@@ -21,19 +22,6 @@ process.on('exit', () => {
     try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
   }
 });
-
-// A loopback port nobody listens on right now. nginx binds it a moment later, so another process
-// can take it in between; startNginx then tries again with a new one.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 // nginx writes its pid file after it has bound its listening socket. Waiting for it, rather than
 // for the port to accept connections, cannot mistake a process that took the port in between
