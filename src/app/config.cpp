@@ -477,8 +477,8 @@ const std::vector<Spec>& settings() {
                "a whole number from 0 to 100"),
        Action::Serve, kPlain},
       {kUpstream, "", "", "ACTIVECAMPAIGN_MAX_RPS", "max_rps",
-       "upstream requests per second for the whole process, shared by its clients in turn; 0 "
-       "disables the limit",
+       "upstream requests per second to one account, shared by this process's clients in turn "
+       "(and by replicas with `--rate-limit-redis`); 0 disables the limit",
        requests_per_second(), Action::Serve, kPlain},
       {kUpstream, "--max-queued-calls", "N", "", "max_queued_calls",
        "upstream requests one client (session) may have waiting for that limit; more fail at "
