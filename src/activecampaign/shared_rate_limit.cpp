@@ -278,9 +278,10 @@ struct SharedRateLimit::Impl {
     auto& limiter = fallbacks[account];
     if (!limiter) {
       limiter = std::make_shared<RateLimiter>(local_rps, config.margin);
-      // Starts Redis granted before it failed may lie up to one shared window ahead; local pacing
-      // begins after them instead of on top of them, which would exceed the account's limit.
-      const auto booked_until = Clock::now() + window - limiter->window();
+      // Starts Redis granted before it failed may lie up to one shared window ahead. Local pacing
+      // begins a whole window after the last of them, so that no window holds both kinds: the
+      // two together could exceed the account's limit.
+      const auto booked_until = Clock::now() + 2 * window - limiter->window();
       for (std::size_t i = 0; i < limiter->burst(); ++i) limiter->reserve(booked_until);
     }
     return limiter;

@@ -515,9 +515,9 @@ TEST(SharedRateLimit, AStuckRedisCostsTheTimeoutAndIsRetriedAboutOncePerSecond) 
     io.run_for(30s);
     const auto elapsed = seconds(Clock::now() - started);
     ASSERT_EQ(grants.size(), 40u) << "failures: " << grants.failures();
-    // At most the timeout, plus the one window that local pacing waits when it takes over (for
-    // starts Redis may have granted ahead): 0.2 + 1.1 s.
-    EXPECT_LT(seconds(*std::max_element(durations.begin(), durations.end())), 2.0);
+    // At most the timeout, plus the two windows that local pacing waits when it takes over (for
+    // starts Redis may have granted ahead): 0.2 + 2.2 s.
+    EXPECT_LT(seconds(*std::max_element(durations.begin(), durations.end())), 3.0);
     // About 3 s: the first connection and about one more per second; one per question would
     // make about 40.
     EXPECT_GE(connections.load(), 2);

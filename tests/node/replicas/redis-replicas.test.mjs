@@ -87,6 +87,14 @@ async function burst(urls, during = async () => {}) {
   return elapsed;
 }
 
+// No 429, and no second with more than 5 arrivals; on failure, the arrival times say where.
+function assertKeptToTheLimit(seen) {
+  const first = Math.min(...seen.arrivals);
+  const offsets = seen.arrivals.map((at) => Math.round(at - first)).sort((a, b) => a - b).join(' ');
+  assert.equal(seen.refused, 0, `429s answered; arrivals (ms): ${offsets}`);
+  assert.ok(seen.busiest <= 5, `${seen.busiest} requests arrived within one second; arrivals (ms): ${offsets}`);
+}
+
 describe('replicas share one account\'s rate limit through Redis', { timeout: 240_000 }, () => {
   let redis;
   let redisPort;
@@ -111,6 +119,10 @@ describe('replicas share one account\'s rate limit through Redis', { timeout: 24
         env: { ACTIVECAMPAIGN_API_URL: upstream.url, ACTIVECAMPAIGN_API_TOKEN: account.token },
       }));
     }
+    // The bursts measure running replicas: a process's first calls also open its connections and
+    // warm its code, which delayed some of its first starts by about 0.1 s after Redis booked
+    // them, enough for a strict one-second window to count six.
+    for (const [index, replica] of replicas.entries()) await getContact(replica.url, `warm-${index}`);
   });
 
   after(async () => {
@@ -121,38 +133,38 @@ describe('replicas share one account\'s rate limit through Redis', { timeout: 24
   });
 
   it('one replica alone keeps to 5 per second (the comparison)', async (t) => {
-    upstream.reset();
+    await upstream.reset();
     const elapsed = await burst([replicas[0].url]);
-    assert.equal(upstream.refused(), 0, 'no 429');
-    assert.ok(upstream.busiest() <= 5, `${upstream.busiest()} requests arrived within one second`);
+    const seen = await upstream.stats();
+    assertKeptToTheLimit(seen);
     assert.ok(elapsed <= LIMIT_MS, `${Math.round(elapsed)} ms for ${CALLS} calls`);
-    t.diagnostic(`one replica: ${CALLS} calls in ${Math.round(elapsed)} ms, busiest second ${upstream.busiest()}`);
+    t.diagnostic(`one replica: ${CALLS} calls in ${Math.round(elapsed)} ms, busiest second ${seen.busiest}`);
   });
 
   it('three replicas together keep to 5 per second, with no 429 and no time lost', async (t) => {
-    upstream.reset();
+    await upstream.reset();
     const elapsed = await burst(replicas.map((replica) => replica.url));
-    assert.equal(upstream.arrivals.length, CALLS, 'every call reached the account once');
-    assert.equal(upstream.refused(), 0, 'no 429');
-    assert.ok(upstream.busiest() <= 5, `${upstream.busiest()} requests arrived within one second`);
+    const seen = await upstream.stats();
+    assert.equal(seen.arrivals.length, CALLS, 'every call reached the account once');
+    assertKeptToTheLimit(seen);
     assert.ok(elapsed >= 19_000, `${Math.round(elapsed)} ms: faster than the limit allows`);
     assert.ok(elapsed <= LIMIT_MS, `${Math.round(elapsed)} ms for ${CALLS} calls, over ${LIMIT_MS}`);
-    t.diagnostic(`three replicas: ${CALLS} calls in ${Math.round(elapsed)} ms, busiest second ${upstream.busiest()}`);
+    t.diagnostic(`three replicas: ${CALLS} calls in ${Math.round(elapsed)} ms, busiest second ${seen.busiest}`);
   });
 
   it('loses no call when Redis dies in the middle of a burst, and says so once', async (t) => {
-    upstream.reset();
+    await upstream.reset();
     const elapsed = await burst(replicas.map((replica) => replica.url), async () => {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       await stopChild(redis);
     });
-    assert.equal(upstream.refused(), 0, 'no 429: the replicas\' shares of the budget add up to no more than it');
-    assert.ok(upstream.busiest() <= 5, `${upstream.busiest()} requests arrived within one second`);
+    const seen = await upstream.stats();
+    assertKeptToTheLimit(seen);
     for (const replica of replicas) {
       const warnings = replica.stderr.match(/Redis at 127\.0\.0\.1:\d+ is unusable/g) ?? [];
       assert.equal(warnings.length, 1, `one warning per replica:\n${replica.stderr}`);
     }
     t.diagnostic(`Redis killed after 5 s: ${CALLS} calls in ${Math.round(elapsed)} ms, `
-      + `busiest second ${upstream.busiest()}`);
+      + `busiest second ${seen.busiest}`);
   });
 });
