@@ -187,11 +187,11 @@ void explain_refusal(const ClientConfig& config, std::string_view body, Response
                       ": it must be the API key shown at https://maton.ai/settings.";
     return;
   }
+  if (config.service != Service::kMatonGateway || status != 400) return;
   std::string lowered(body.substr(0, 4096));
   std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (config.service == Service::kMatonGateway && status == 400 &&
-      lowered.find("connection") != std::string::npos) {
+  if (lowered.find("connection") != std::string::npos) {
     response.refusal = "the Maton gateway has no ActiveCampaign connection to use";
     response.advice =
         config.connection.empty()
@@ -221,9 +221,10 @@ std::string fingerprint(std::string_view secret) {
   return out;
 }
 
-std::string account_key(const ClientConfig& config) {
-  if (config.service == Service::kActiveCampaign) return parse_api_url(config.api_url).host_port();
-  return "maton:" + fingerprint(config.token + '\n' + config.connection);
+std::string account_key(Service service, std::string_view api_url, std::string_view token,
+                        std::string_view connection) {
+  if (service == Service::kActiveCampaign) return parse_api_url(api_url).host_port();
+  return "maton:" + fingerprint(std::string(token) + '\n' + std::string(connection));
 }
 
 struct Client::Impl {
@@ -236,8 +237,10 @@ struct Client::Impl {
                     : std::make_shared<RateLimiter>(config.max_rps, RateLimiter::kDefaultMargin,
                                                     config.max_queued_per_caller)),
         policy(config.max_retries, config.backoff_base, config.backoff_max),
-        shared_key(config.shared_limit && config.account_key.empty() ? account_key(config)
-                                                                     : config.account_key) {
+        shared_key(
+            config.shared_limit && config.account_key.empty()
+                ? account_key(config.service, config.api_url, config.token, config.connection)
+                : config.account_key) {
     // Both become header values.
     const auto check_header_value = [](const std::string& value, const char* what) {
       if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {

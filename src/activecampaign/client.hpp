@@ -41,7 +41,7 @@ struct ClientConfig {
   // When set, every start also waits for the account's budget shared with other replicas
   // (--rate-limit-redis), after this process's own limiter.
   std::shared_ptr<SharedRateLimit> shared_limit;
-  // Names the account in that shared budget; empty: account_key() of this config.
+  // Names the account in that shared budget; empty: account_key() of these credentials.
   std::string account_key;
 };
 
@@ -49,10 +49,10 @@ struct ClientConfig {
 // apart in keys without keeping or showing the secret.
 std::string fingerprint(std::string_view secret);
 
-// Names a config's account for rate limits, logs and metrics without a secret: the API host and
-// port, or for Maton a hash of key and connection. Throws std::invalid_argument for an unusable
-// URL.
-std::string account_key(const ClientConfig& config);
+// Names an account for rate limits and logs without a secret: the API host and port, or for
+// Maton a hash of key and connection. Throws std::invalid_argument for an unusable API URL.
+std::string account_key(Service service, std::string_view api_url, std::string_view token,
+                        std::string_view connection);
 
 class Client final : public Upstream {
  public:

@@ -7,7 +7,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "activecampaign/account_router.hpp"
+#include "activecampaign/client.hpp"
 #include "activecampaign/url.hpp"
 #include "util/join.hpp"
 
@@ -131,7 +131,6 @@ std::shared_ptr<const ac::Account> account_from_headers(const PerClientPolicy& p
     account->api_url = *api_url;
     account->token = *api_token;
     account->token_source = "the X-ActiveCampaign-Api-Token header";
-    account->key = url.host_port();
   } else if (maton) {
     if (!maton_key) refuse(400, "Bad Request: X-Maton-Connection needs X-Maton-Api-Key");
     account->service = ac::Service::kMatonGateway;
@@ -140,13 +139,14 @@ std::shared_ptr<const ac::Account> account_from_headers(const PerClientPolicy& p
     account->connection = maton_connection.value_or("");
     account->token_source = "the X-Maton-Api-Key header";
     account->connection_source = "the X-Maton-Connection header";
-    account->key = "maton:" + ac::fingerprint(account->token + '\n' + account->connection);
   } else {
     if (policy.server_has_account) return nullptr;
     refuse(401,
            "Unauthorized: this server has no ActiveCampaign account of its own; send "
            "X-ActiveCampaign-Api-Url and X-ActiveCampaign-Api-Token, or X-Maton-Api-Key");
   }
+  account->key =
+      ac::account_key(account->service, account->api_url, account->token, account->connection);
   return account;
 }
 
